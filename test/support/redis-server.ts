@@ -1,0 +1,81 @@
+// Starts and stops a throwaway redis-server for tests (and tools that need one).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+
+export interface RedisServerHandle {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const INSTALL_HINT =
+  'redis-server is not installed: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a Redis server the tests may use';
+
+export function redisServerAvailable(): boolean {
+  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  return probe.error === undefined && probe.status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() - started > deadlineMs) throw new Error(`redis-server did not listen on port ${port}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
+  if (!redisServerAvailable()) throw new Error(INSTALL_HINT);
+  // A port can be taken between probing and binding; try a few.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
+      { stdio: 'ignore' },
+    );
+    try {
+      await waitForPort(port, child, 5000);
+    } catch (error) {
+      lastError = error;
+      child.kill('SIGKILL');
+      continue;
+    }
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      process: child,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    };
+  }
+  throw new Error(`could not start redis-server: ${String(lastError)}`);
+}
