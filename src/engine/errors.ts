@@ -1,0 +1,60 @@
+// Every error the engine raises on purpose. Callers branch on the class, and the
+// CLI maps classes to exit codes, so each distinct outcome has its own type.
+
+export class WorkError extends Error {
+  override name = 'WorkError';
+}
+
+/** A delete found nothing to delete (gocraft's ErrNotDeleted). */
+export class NotDeletedError extends WorkError {
+  override name = 'NotDeletedError';
+  constructor(message = 'nothing deleted') {
+    super(message);
+  }
+}
+
+/** A retry found nothing to retry (gocraft's ErrNotRetried). */
+export class NotRetriedError extends WorkError {
+  override name = 'NotRetriedError';
+  constructor(message = 'nothing retried') {
+    super(message);
+  }
+}
+
+/** Bad input from a caller: an invalid job name, args that are not an object, a bad option. */
+export class InvalidArgumentError extends WorkError {
+  override name = 'InvalidArgumentError';
+}
+
+/** Bytes in Redis that are not a job gocraft could decode. */
+export class InvalidJobError extends WorkError {
+  override name = 'InvalidJobError';
+}
+
+/** A handler ran past its job's timeout. */
+export class JobTimeoutError extends WorkError {
+  override name = 'JobTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`job timed out after ${timeoutMs / 1000}s`);
+  }
+}
+
+/** A job was fetched whose name no handler is registered for. */
+export class StrayJobError extends WorkError {
+  override name = 'StrayJobError';
+  constructor() {
+    super('stray job: no handler');
+  }
+}
+
+/** Turn anything a handler threw or rejected with into an error message. */
+export function errorMessage(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.message || thrown.name;
+  if (typeof thrown === 'string') return thrown;
+  try {
+    const text = JSON.stringify(thrown);
+    return text === undefined ? String(thrown) : text;
+  } catch {
+    return String(thrown);
+  }
+}

@@ -1,0 +1,65 @@
+// The Redis key layout. This is the compatibility surface with gocraft/work:
+// every key name below is byte-for-byte what Go reads and writes, except the
+// ones marked "work only", which Go never looks at.
+
+/** gocraft's prefix rule: append one ':' unless the namespace already ends with one; '' stays ''. */
+export function namespacePrefix(namespace: string): string {
+  if (namespace === '') return '';
+  return namespace.endsWith(':') ? namespace : `${namespace}:`;
+}
+
+/** Prefix shared by every queue key; scripts use it to turn a job name into its queue. */
+export const jobsPrefix = (p: string): string => `${p}jobs:`;
+
+/** The queue (list): producers LPUSH, workers take from the right. */
+export const queueKey = (p: string, jobName: string): string => `${p}jobs:${jobName}`;
+
+/** Jobs a pool has taken and not finished, one list per pool per job name. */
+export const inProgressKey = (p: string, jobName: string, poolId: string): string =>
+  `${p}jobs:${jobName}:${poolId}:inprogress`;
+
+/** The queue is paused while this key exists, whatever its value. */
+export const pausedKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:paused`;
+
+/** Namespace-wide count of running jobs of this name (MaxConcurrency semaphore). */
+export const lockKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:lock`;
+
+/** Per pool share of the lock count: field = pool id. */
+export const lockInfoKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:lock_info`;
+
+export const maxConcurrencyKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:max_concurrency`;
+
+export const knownJobsKey = (p: string): string => `${p}known_jobs`;
+export const scheduledKey = (p: string): string => `${p}scheduled`;
+export const retryKey = (p: string): string => `${p}retry`;
+export const deadKey = (p: string): string => `${p}dead`;
+
+/**
+ * Uniqueness marker. `encodedKeyMap` is Go's stream encoding of the key map,
+ * which ends in a newline; for a nil key map it is the empty string.
+ */
+export const uniqueKey = (p: string, jobName: string, encodedKeyMap: string): string =>
+  `${p}unique:${jobName}:${encodedKeyMap}`;
+
+export const workerPoolsKey = (p: string): string => `${p}worker_pools`;
+export const heartbeatKey = (p: string, poolId: string): string => `${p}worker_pools:${poolId}`;
+export const observationKey = (p: string, workerId: string): string => `${p}worker:${workerId}`;
+export const lastPeriodicEnqueueKey = (p: string): string => `${p}last_periodic_enqueue`;
+
+/** work only: hash job name -> jobs finished (success or failure). */
+export const processedCountKey = (p: string): string => `${p}stats:processed`;
+/** work only: hash job name -> jobs that failed. */
+export const failedCountKey = (p: string): string => `${p}stats:failed`;
+/** work only: pub/sub channel that wakes idle pools when a queue receives work. */
+export const wakeChannel = (p: string): string => `${p}wake`;
+
+/** Parse `<p>jobs:<job>:<poolId>:inprogress` back into its parts (pool ids never contain ':'). */
+export function parseInProgressKey(p: string, key: string): { jobName: string; poolId: string } | undefined {
+  const head = jobsPrefix(p);
+  const tail = ':inprogress';
+  if (!key.startsWith(head) || !key.endsWith(tail)) return undefined;
+  const middle = key.slice(head.length, key.length - tail.length);
+  const cut = middle.lastIndexOf(':');
+  if (cut <= 0) return undefined;
+  return { jobName: middle.slice(0, cut), poolId: middle.slice(cut + 1) };
+}
