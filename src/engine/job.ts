@@ -1,0 +1,197 @@
+// The job codec: gocraft/work's job JSON (spec 3). Encoding reproduces Go's
+// bytes; decoding accepts exactly what Go's decoder accepts. Jobs that already
+// exist in Redis are edited in place (json-members.ts) rather than re-encoded,
+// so their args keep every byte, big integers included.
+import { InvalidArgumentError, InvalidJobError } from './errors.js';
+import { goCanonicalize, goJsonStringify, goObjectFromMembers, goQuote } from './go-json.js';
+import { editTopLevel, foldKey, topLevelMembers } from './json-members.js';
+import { JsonSyntaxError, scanTopLevelObject, unquoteJsonText } from './json-text.js';
+
+export interface Job {
+  name: string;
+  id: string;
+  enqueuedAt: number; // "t", epoch seconds
+  args: Record<string, unknown> | null;
+  unique: boolean;
+  uniqueKey?: string; // master's "unique_key": the full Redis key, trailing newline included
+  fails: number;
+  lastError?: string; // "err"
+  failedAt?: number; // "failed_at"
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const INTEGER_LITERAL = /^-?(?:0|[1-9][0-9]*)$/;
+
+function int(field: string, n: number): string {
+  // Go decodes these fields into int64 and rejects a fraction or an exponent.
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`job field "${field}" must be an integer, got ${n}`);
+  return String(n);
+}
+
+/** Go's bytes for a job: field order name,id,t,args,unique,unique_key,fails,err,failed_at, zero values omitted. */
+export function encodeJob(job: Job): string {
+  let out = '{';
+  if (job.name !== '') out += `"name":${goQuote(job.name)},`;
+  out += `"id":${goQuote(job.id)},"t":${int('t', job.enqueuedAt)},`;
+  out += `"args":${job.args === null ? 'null' : goJsonStringify(job.args)}`;
+  if (job.unique) out += ',"unique":true';
+  if (job.uniqueKey) out += `,"unique_key":${goQuote(job.uniqueKey)}`;
+  if (job.fails !== 0) out += `,"fails":${int('fails', job.fails)}`;
+  if (job.lastError) out += `,"err":${goQuote(job.lastError)}`;
+  if (job.failedAt !== undefined && job.failedAt !== 0) out += `,"failed_at":${int('failed_at', job.failedAt)}`;
+  return out + '}';
+}
+
+const invalid = (what: string): InvalidJobError => new InvalidJobError(`invalid job: ${what}`);
+
+type FieldKind = 'string' | 'int' | 'bool' | 'args';
+const FIELDS: Record<string, FieldKind> = {
+  name: 'string',
+  id: 'string',
+  t: 'int',
+  args: 'args',
+  unique: 'bool',
+  unique_key: 'string',
+  fails: 'int',
+  err: 'string',
+  failed_at: 'int',
+};
+
+function readInt(field: string, text: string): number {
+  if (!INTEGER_LITERAL.test(text)) throw invalid(`"${field}" is not an integer`);
+  const big = BigInt(text);
+  if (big < INT64_MIN || big > INT64_MAX) throw invalid(`"${field}" is out of int64 range`);
+  return Number(text) || 0; // "-0" is a valid integer literal; keep 0 positive
+}
+
+function readString(field: string, text: string): string {
+  const value = unquoteJsonText(text); // not JSON.parse: Go turns a lone \uD800 into U+FFFD
+  if (value === undefined) throw invalid(`"${field}" is not a string`);
+  return value;
+}
+
+/** Go merges duplicate "args" objects into one map; assigning own keys keeps "__proto__" a plain key. */
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(source)) {
+    Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+/**
+ * Decodes job bytes by Go's rules (spec 3.3): keys case-insensitive, unknown
+ * keys ignored, the last duplicate wins, a JSON null leaves a field at its
+ * zero value. Throws InvalidJobError saying what is wrong.
+ */
+export function decodeJob(raw: string): Job {
+  let members;
+  try {
+    members = topLevelMembers(raw);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw invalid(`not JSON (${err.message})`);
+    if (err instanceof InvalidJobError) throw invalid('not a JSON object');
+    throw err;
+  }
+  const job: Job = { name: '', id: '', enqueuedAt: 0, args: null, unique: false, fails: 0 };
+  for (const { key, valueText } of members) {
+    const field = foldKey(key);
+    const kind = FIELDS[field];
+    // Go leaves a field untouched when it reads null, whatever the field's type.
+    if (kind === undefined || (valueText === 'null' && kind !== 'args')) continue;
+    switch (field) {
+      case 'name':
+        job.name = readString(field, valueText);
+        break;
+      case 'id':
+        job.id = readString(field, valueText);
+        break;
+      case 'unique_key':
+        job.uniqueKey = readString(field, valueText);
+        break;
+      case 'err':
+        job.lastError = readString(field, valueText);
+        break;
+      case 't':
+        job.enqueuedAt = readInt(field, valueText);
+        break;
+      case 'fails':
+        job.fails = readInt(field, valueText);
+        break;
+      case 'failed_at':
+        job.failedAt = readInt(field, valueText);
+        break;
+      case 'unique':
+        if (valueText !== 'true' && valueText !== 'false') throw invalid('"unique" is not a boolean');
+        job.unique = valueText === 'true';
+        break;
+      case 'args': {
+        if (valueText === 'null') {
+          job.args = null;
+          break;
+        }
+        if (!valueText.startsWith('{')) throw invalid('"args" is not an object or null');
+        const args = JSON.parse(valueText) as Record<string, unknown>;
+        if (job.args === null) job.args = args;
+        else mergeInto(job.args, args); // Go decodes a repeated object into the map it already has
+        break;
+      }
+    }
+  }
+  return job;
+}
+
+/**
+ * Records a failure in place: fails, err and failed_at are set (appended in
+ * Go's order if new) and "unique"/"unique_key" are dropped, because a job in
+ * retry or dead no longer holds its uniqueness marker (gocraft bug 16.1.6).
+ */
+export function markFailed(raw: string, fails: number, err: string, failedAt: number): string {
+  return editTopLevel(raw, {
+    set: { fails, err, failed_at: failedAt },
+    remove: ['unique', 'unique_key'],
+  });
+}
+
+/** Moving a job back to a queue resets its "t", as gocraft's requeuer does. */
+export function markRequeued(raw: string, t: number): string {
+  return editTopLevel(raw, { set: { t } });
+}
+
+/** Retrying a dead job: the failure fields go and "t" is reset. */
+export function clearFailure(raw: string, t: number): string {
+  return editTopLevel(raw, { set: { t }, remove: ['fails', 'err', 'failed_at'] });
+}
+
+/** The key-map part of a unique key: Go's stream encoding (JSON plus "\n"); nothing for a nil map. */
+export function encodeUniqueKeyMap(keyMap: Record<string, unknown> | null | undefined): string {
+  if (keyMap === null || keyMap === undefined) return '';
+  return `${goJsonStringify(keyMap)}\n`;
+}
+
+/**
+ * encodeUniqueKeyMap of the job's args, computed from the raw args text so
+ * number literals keep their digits (123456789012345678 is not a float64 in
+ * the key Go wrote at enqueue). Applies decodeJob's rules to "args".
+ */
+export function uniqueKeyMapFromRawArgs(raw: string): string {
+  let members: Map<string, string> | null = null;
+  for (const { key, valueText } of topLevelMembers(raw)) {
+    if (foldKey(key) !== 'args') continue;
+    if (valueText === 'null') {
+      members = null;
+      continue;
+    }
+    if (!valueText.startsWith('{')) throw invalid('"args" is not an object or null');
+    members ??= new Map(); // a repeated "args" object merges into the first, as in decodeJob
+    for (const m of scanTopLevelObject(valueText)) {
+      members.set(m.key, goCanonicalize(valueText.slice(m.valueStart, m.end)));
+    }
+  }
+  return members === null ? '' : `${goObjectFromMembers(members)}\n`;
+}
+
+/** The scheduled-set member of a periodic job; identical bytes across pools make ZADD idempotent. */
+export function periodicJobJson(name: string, spec: string, epoch: number): string {
+  const t = int('t', epoch);
+  return `{"name":${goQuote(name)},"id":${goQuote(`periodic:${name}:${spec}:${t}`)},"t":${t},"args":null}`;
+}
