@@ -3,7 +3,7 @@
 // Redis they did not start, unless REDIS_URL names one on purpose; then each
 // test still works only inside its own fresh namespace.
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type RedisServerHandle } from '../support/redis-server.js';
+import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

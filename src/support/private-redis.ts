@@ -1,4 +1,5 @@
-// Starts and stops a throwaway redis-server for tests (and tools that need one).
+// Starts and stops a throwaway redis-server (persistence off, loopback only): the
+// test suite and `work demo` use it so they never write into a Redis they do not own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 

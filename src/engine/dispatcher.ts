@@ -1,0 +1,285 @@
+// The pool's engine room: one loop that, in a single round trip, acknowledges
+// every job finished since the last trip and fetches as many new jobs as there
+// are free workers. gocraft spends a round trip per fetch and per completion
+// and sleeps up to 5 s when idle; here an idle pool is woken by a message the
+// moment a queue gets work, and polls slowly only for producers that do not
+// send one (gocraft's Go enqueuers).
+import {
+  deadKey,
+  failedCountKey,
+  inProgressKey,
+  lockInfoKey,
+  lockKey,
+  maxConcurrencyKey,
+  pausedKey,
+  processedCountKey,
+  queueKey,
+  retryKey,
+  wakeChannel,
+} from './keys.js';
+import { samplePriorityOrder } from './priority-sampler.js';
+import type { PoolContext } from './pool-context.js';
+import { queueScript, runScript } from './redis/scripts.js';
+import type { FetchedJob, Outcome } from './job-runner.js';
+
+export interface DispatchType {
+  name: string;
+  priority: number;
+}
+
+interface Ack {
+  bytes: string;
+  name: string;
+  outcome: Outcome;
+}
+
+interface Running extends FetchedJob {
+  /** Given back to the queue at a forced stop: its late result is ignored. */
+  returned: boolean;
+}
+
+/** Idle polling steps (ms) for queues filled by producers that send no wake-up. */
+const IDLE_POLL_MS = [10, 50, 100, 250, 500, 1000];
+const ERROR_RETRY_MS = [50, 200, 500, 1000, 2000];
+
+export class Dispatcher {
+  private readonly fetchKeys: string[];
+  private readonly priorities: number[];
+  private readonly freeWorkers: string[];
+  private readonly running = new Set<Running>();
+  private pendingAcks: Ack[] = [];
+  private inFlight = false;
+  private again = false;
+  private stopping = false;
+  private stopped = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private idleStep = 0;
+  private errorStep = 0;
+  private drainWaiters: Array<() => void> = [];
+  private settledWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: PoolContext,
+    private readonly types: readonly DispatchType[],
+    workerIds: readonly string[],
+    private readonly run: (job: FetchedJob) => Promise<Outcome>,
+  ) {
+    const { prefix, poolId } = ctx;
+    this.fetchKeys = types.flatMap(({ name }) => [
+      queueKey(prefix, name),
+      inProgressKey(prefix, name, poolId),
+      pausedKey(prefix, name),
+      lockKey(prefix, name),
+      lockInfoKey(prefix, name),
+      maxConcurrencyKey(prefix, name),
+    ]);
+    this.priorities = types.map((t) => t.priority);
+    this.freeWorkers = [...workerIds].reverse();
+  }
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    this.kick();
+  }
+
+  /** Something changed (a job finished, a queue got work): run a trip soon. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    void this.loop();
+  }
+
+  /** A wake-up message: a queue went from empty to non-empty. */
+  wake(): void {
+    this.idleStep = 0;
+    this.kick();
+  }
+
+  /** Resolves once a fetch finds nothing to do and no job is running. */
+  drain(): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  /**
+   * Stop fetching; wait up to graceMs for running jobs, then abort the rest and
+   * give them back to their queues. Acknowledges everything that finished.
+   */
+  async stop(graceMs: number): Promise<{ returned: number }> {
+    this.stopping = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    await this.waitForRunning(graceMs);
+    const leftovers = [...this.running].filter((r) => !r.returned);
+    let returned = 0;
+    if (leftovers.length > 0) {
+      for (const job of leftovers) {
+        job.returned = true;
+        job.controller.abort(new Error('worker pool stopped before the job finished; it was requeued'));
+      }
+      returned = await this.returnJobs(leftovers);
+    }
+    await this.flushAcks();
+    this.stopped = true;
+    return { returned };
+  }
+
+  private waitForRunning(graceMs: number): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.settledWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async returnJobs(jobs: readonly Running[]): Promise<number> {
+    const { prefix, poolId, redis } = this.ctx;
+    const keys: string[] = [];
+    const args: string[] = [poolId, wakeChannel(prefix)];
+    for (const job of jobs) {
+      keys.push(inProgressKey(prefix, job.queueName, poolId), queueKey(prefix, job.queueName), lockKey(prefix, job.queueName), lockInfoKey(prefix, job.queueName));
+      args.push(job.bytes);
+    }
+    return Number(await runScript(redis, 'return-jobs-var', keys, args));
+  }
+
+  private async flushAcks(): Promise<void> {
+    while (this.pendingAcks.length > 0 || this.inFlight) {
+      if (this.inFlight) {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      this.inFlight = true;
+      try {
+        await this.trip(0);
+      } finally {
+        this.inFlight = false;
+      }
+    }
+  }
+
+  private async loop(): Promise<void> {
+    this.inFlight = true;
+    try {
+      do {
+        this.again = false;
+        const want = this.stopping ? 0 : this.freeWorkers.length;
+        if (want === 0 && this.pendingAcks.length === 0) break;
+        let fetched: number;
+        try {
+          fetched = await this.trip(want);
+          this.errorStep = 0;
+        } catch (error) {
+          this.ctx.report('fetch', error);
+          this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
+          return;
+        }
+        if (want > 0 && fetched < want && !this.again) {
+          if (this.running.size === 0 && this.pendingAcks.length === 0) this.resolveDrain();
+          this.scheduleRetry(IDLE_POLL_MS, () => this.idleStep++);
+        } else if (fetched > 0) {
+          this.idleStep = 0;
+        }
+      } while (this.again);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private scheduleRetry(steps: readonly number[], next: () => number): void {
+    if (this.stopping || this.idleTimer) return;
+    const delay = steps[Math.min(next(), steps.length - 1)]!;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      this.kick();
+    }, delay);
+  }
+
+  /** One round trip: acknowledge finished jobs and fetch up to `want` new ones. */
+  private async trip(want: number): Promise<number> {
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    const pipe = this.ctx.redis.pipeline();
+    if (acks.length > 0) queueScript(pipe, 'ack-jobs-var', ...this.ackArgs(acks));
+    if (want > 0) {
+      const orders: string[] = [];
+      for (let i = 0; i < want; i++) {
+        orders.push(samplePriorityOrder(this.priorities).map((n) => n + 1).join(','));
+      }
+      queueScript(pipe, 'fetch-jobs-var', this.fetchKeys, [this.ctx.poolId, want, ...orders]);
+    }
+    const results = (await pipe.exec()) ?? [];
+    if (acks.length > 0) {
+      const [ackError] = results[0] ?? [new Error('no reply to acknowledgement')];
+      if (ackError) {
+        // Acknowledging twice is harmless (LREM finds nothing the second time).
+        this.pendingAcks = acks.concat(this.pendingAcks);
+        throw ackError;
+      }
+    }
+    if (want === 0) return 0;
+    const [fetchError, reply] = results[results.length - 1] ?? [new Error('no reply to fetch')];
+    if (fetchError) throw fetchError;
+    const flat = reply as Array<number | string>;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const type = this.types[Number(flat[i]) - 1]!;
+      this.begin(String(flat[i + 1]), type.name);
+    }
+    return flat.length / 2;
+  }
+
+  private ackArgs(acks: readonly Ack[]): [string[], string[]] {
+    const { prefix, poolId } = this.ctx;
+    const keys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
+    const args = [poolId];
+    for (const { bytes, name, outcome } of acks) {
+      keys.push(inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name));
+      const filed = outcome.kind === 'retry' || outcome.kind === 'dead';
+      args.push(bytes, name, outcome.kind, filed ? String(outcome.score) : '', filed ? outcome.bytes : '');
+    }
+    return [keys, args];
+  }
+
+  private begin(bytes: string, queueName: string): void {
+    const workerId = this.freeWorkers.pop();
+    if (workerId === undefined) throw new Error('fetched more jobs than free workers');
+    const job: Running = { bytes, queueName, workerId, controller: new AbortController(), returned: false };
+    this.running.add(job);
+    void this.run(job).then(
+      (outcome) => this.finish(job, outcome),
+      // run() is written never to reject; should it, report it and release the worker and lock.
+      (error) => {
+        this.ctx.report('job', error);
+        this.finish(job, { kind: 'ok' });
+      },
+    );
+  }
+
+  private finish(job: Running, outcome: Outcome): void {
+    this.running.delete(job);
+    this.freeWorkers.push(job.workerId);
+    if (!job.returned) this.pendingAcks.push({ bytes: job.bytes, name: job.queueName, outcome });
+    if (this.running.size === 0) {
+      for (const settle of this.settledWaiters.splice(0)) settle();
+    }
+    this.kick();
+  }
+
+  private resolveDrain(): void {
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
+  }
+}

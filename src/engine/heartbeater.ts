@@ -1,0 +1,65 @@
+// Tells the cluster this pool is alive: gocraft's worker_pools set and heartbeat
+// hash, every 5 s, with the exact fields Go's reaper and Client parse.
+import { hostname } from 'node:os';
+import { epochSeconds } from './clock.js';
+import { heartbeatKey, workerPoolsKey } from './keys.js';
+import { PeriodicTask } from './periodic-task.js';
+import type { PoolContext } from './pool-context.js';
+
+export interface HeartbeatInfo {
+  jobNames: readonly string[];
+  concurrency: number;
+  workerIds: readonly string[];
+}
+
+export class Heartbeater {
+  private readonly task: PeriodicTask;
+  private startedAt = 0;
+
+  constructor(
+    private readonly ctx: PoolContext,
+    private readonly info: HeartbeatInfo,
+    intervalMs: number,
+    private readonly onBeat: (at: number) => void = () => {},
+  ) {
+    this.task = new PeriodicTask(() => this.beat(), {
+      intervalMs,
+      firstDelayMs: intervalMs,
+      onError: (error) => ctx.report('heartbeat', error),
+    });
+  }
+
+  /** Beat once right away (so the pool is registered before it takes a job), then keep beating. */
+  async start(): Promise<void> {
+    this.startedAt = epochSeconds(this.ctx.clock);
+    await this.beat();
+    this.task.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.task.stop();
+    const { redis, prefix, poolId } = this.ctx;
+    await redis.pipeline().srem(workerPoolsKey(prefix), poolId).del(heartbeatKey(prefix, poolId)).exec();
+  }
+
+  async beat(): Promise<void> {
+    const { redis, prefix, poolId } = this.ctx;
+    const at = epochSeconds(this.ctx.clock);
+    const results = await redis
+      .pipeline()
+      .sadd(workerPoolsKey(prefix), poolId)
+      .hset(heartbeatKey(prefix, poolId), {
+        heartbeat_at: at,
+        started_at: this.startedAt,
+        job_names: [...this.info.jobNames].sort().join(','),
+        concurrency: this.info.concurrency,
+        worker_ids: [...this.info.workerIds].sort().join(','),
+        host: hostname() || 'hostname_errored',
+        pid: process.pid,
+      })
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+    this.onBeat(at);
+  }
+}

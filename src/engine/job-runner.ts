@@ -1,0 +1,167 @@
+// Runs one fetched job from its queue bytes to an outcome: decode, release its
+// uniqueness, find the handler, run the middleware chain under a timeout, and
+// decide retry, dead or discard on failure. Never throws: every path ends in
+// an outcome the dispatcher acknowledges in Redis.
+import { epochSeconds, type Clock } from './clock.js';
+import { failureFate } from './backoff.js';
+import { deadLetterBytes } from './dead-letter.js';
+import { errorMessage, InvalidJobError, JobTimeoutError, StrayJobError } from './errors.js';
+import { makeJobContext } from './job-context.js';
+import { decodeJob, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
+import type { ResolvedJobOptions } from './job-options.js';
+import { uniqueKey } from './keys.js';
+import type { PoolEventMap } from './events.js';
+import type { Observer } from './observer.js';
+import type { Redis } from 'ioredis';
+import { runScript } from './redis/scripts.js';
+
+export type Outcome =
+  | { kind: 'ok' }
+  | { kind: 'discard' }
+  | { kind: 'retry' | 'dead'; score: number; bytes: string };
+
+export interface RegisteredJob {
+  options: ResolvedJobOptions;
+  run: (job: ReturnType<typeof makeJobContext>) => Promise<void>;
+}
+
+export interface RunnerDeps {
+  redis: Redis;
+  prefix: string;
+  poolId: string;
+  clock: Clock;
+  observer: Observer;
+  jobs: ReadonlyMap<string, RegisteredJob>;
+  emit: <K extends keyof PoolEventMap>(event: K, ...args: PoolEventMap[K]) => void;
+}
+
+export interface FetchedJob {
+  /** Exact bytes popped into our in-progress list; the key to acknowledge it. */
+  bytes: string;
+  /** Name of the queue it came from. */
+  queueName: string;
+  workerId: string;
+  controller: AbortController;
+}
+
+export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Outcome> {
+  const { clock, emit, poolId } = deps;
+  const { workerId } = fetched;
+  let job: Job;
+  let bytes = fetched.bytes;
+  try {
+    job = decodeJob(bytes);
+    if (job.name === '') throw new InvalidJobError('invalid job: no name');
+  } catch (error) {
+    const now = epochSeconds(clock);
+    const reason = error instanceof InvalidJobError ? error.message : `invalid job: ${errorMessage(error)}`;
+    emit('job:invalid', { poolId, queue: fetched.queueName, raw: bytes, error: reason });
+    return { kind: 'dead', score: now, bytes: deadLetterBytes(bytes, fetched.queueName, reason, now) };
+  }
+
+  if (job.unique) {
+    try {
+      const swapped = await releaseUnique(deps, job, bytes);
+      if (swapped) ({ job, bytes } = swapped);
+    } catch (error) {
+      // The marker expires on its own within a day; the job itself must still run.
+      emit('error', { op: 'unique.release', error });
+    }
+  }
+
+  const registered = deps.jobs.get(job.name);
+  const started = clock.nowMs();
+  const event = { poolId, workerId, job };
+  if (!registered) return fail(deps, event, bytes, new StrayJobError(), undefined, started);
+
+  deps.observer.started(workerId, job);
+  emit('job:started', event);
+  const context = makeJobContext(job, fetched.controller.signal, (message) =>
+    deps.observer.checkin(workerId, job.id, String(message)),
+  );
+  try {
+    await withTimeout(registered.run(context), registered.options.timeoutMs, fetched.controller);
+    emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
+    return { kind: 'ok' };
+  } catch (thrown) {
+    if (thrown instanceof JobTimeoutError) emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
+    return fail(deps, event, bytes, thrown, registered.options, started);
+  } finally {
+    deps.observer.done(workerId);
+  }
+}
+
+function fail(
+  deps: RunnerDeps,
+  event: { poolId: string; workerId: string; job: Job },
+  bytes: string,
+  thrown: unknown,
+  options: ResolvedJobOptions | undefined,
+  started: number,
+): Outcome {
+  const now = epochSeconds(deps.clock);
+  const error = errorMessage(thrown);
+  const fails = event.job.fails + 1;
+  // A job nobody handles goes straight to dead, as in gocraft.
+  const fate = options ? failureFate(fails, options.maxFails, options.skipDead) : 'dead';
+  deps.emit('job:failed', { ...event, error, fate, durationMs: deps.clock.nowMs() - started });
+  if (fate === 'discard') return { kind: 'discard' };
+  const failedBytes = markFailed(bytes, fails, error, now);
+  if (fate === 'dead') {
+    deps.emit('job:dead', { ...event, error });
+    return { kind: 'dead', score: now, bytes: failedBytes };
+  }
+  const delay = safeBackoff(options!, { ...event.job, fails });
+  const retryAt = now + delay;
+  deps.emit('job:retry', { ...event, error, retryAt });
+  return { kind: 'retry', score: retryAt, bytes: failedBytes };
+}
+
+function safeBackoff(options: ResolvedJobOptions, job: Job): number {
+  try {
+    const seconds = Number(options.backoff(job));
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.floor(seconds) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Release the job's uniqueness marker as it starts (queued-or-scheduled is
+ * what uniqueness covers). A marker holding another job's bytes means a later
+ * unique-by-key call replaced the args: run that job instead, while the popped
+ * bytes stay the key for acknowledging (gocraft acknowledges the wrong bytes).
+ */
+async function releaseUnique(deps: RunnerDeps, job: Job, bytes: string): Promise<{ job: Job; bytes: string } | undefined> {
+  const key = job.uniqueKey ?? uniqueKey(deps.prefix, job.name, uniqueKeyMapFromRawArgs(bytes));
+  const [marker] = await runScript<string[]>(deps.redis, 'release-unique-var', [key], []);
+  if (!marker || marker === '1' || !marker.startsWith('{')) return undefined;
+  try {
+    const replacement = decodeJob(marker);
+    if (replacement.name !== job.name) return undefined;
+    return { job: replacement, bytes: marker };
+  } catch {
+    return undefined;
+  }
+}
+
+function withTimeout(work: Promise<void>, timeoutMs: number, controller: AbortController): Promise<void> {
+  if (timeoutMs <= 0) return work;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new JobTimeoutError(timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,47 @@
+--[[
+  Rescue the jobs of a pool that stopped heartbeating, and forget the pool.
+
+  KEYS[1]  worker_pools set
+  KEYS[2]  the dead pool's heartbeat hash
+  KEYS[3…] four per job name: the dead pool's in-progress list, queue, lock, lock_info
+  ARGV[1]  dead pool id
+  ARGV[2]  heartbeat_at the caller judged stale, or "" if the hash was missing
+  ARGV[3]  wake channel (work only)
+
+  Output: number of jobs requeued, or -1 when the pool beat again since it was
+  judged dead (then nothing is touched).
+
+  Rescued jobs go to the consuming end of their queue, oldest first: they have
+  waited longest (gocraft puts them behind everything queued). The lock count
+  is reduced by exactly the dead pool's lock_info share, which is what it held.
+]]
+local poolId = ARGV[1]
+local beat = redis.call('HGET', KEYS[2], 'heartbeat_at')
+if (beat or '') ~= ARGV[2] then
+  return -1
+end
+
+local moved = 0
+for k = 3, #KEYS, 4 do
+  local inProgress, queue, lock, lockInfo = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  while true do
+    local job = redis.call('LPOP', inProgress)
+    if not job then break end
+    redis.call('RPUSH', queue, job)
+    moved = moved + 1
+  end
+  local held = tonumber(redis.call('HGET', lockInfo, poolId))
+  if held then
+    if held > 0 and redis.call('DECRBY', lock, held) < 0 then
+      redis.call('SET', lock, 0)
+    end
+    redis.call('HDEL', lockInfo, poolId)
+  end
+end
+
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[1], poolId)
+if moved > 0 then
+  redis.call('PUBLISH', ARGV[3], '*')
+end
+return moved

@@ -1,0 +1,263 @@
+// A worker pool: register handlers per job name, start, and it runs jobs with
+// `concurrency` workers while its background roles keep the cluster healthy.
+// This file only composes; each role lives in its own module.
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from './clock.js';
+import { DeadPoolReaper } from './dead-pool-reaper.js';
+import { Dispatcher } from './dispatcher.js';
+import { InvalidArgumentError, errorMessage } from './errors.js';
+import type { PoolEventMap } from './events.js';
+import { Heartbeater } from './heartbeater.js';
+import { makeId } from './ids.js';
+import { resolveJobOptions, type JobOptions } from './job-options.js';
+import { runJob, type RegisteredJob } from './job-runner.js';
+import { knownJobsKey, maxConcurrencyKey, namespacePrefix, wakeChannel } from './keys.js';
+import { composeMiddleware, type Handler, type Middleware } from './middleware.js';
+import { Observer } from './observer.js';
+import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
+import { parseCronSpec } from './periodic-schedule.js';
+import type { PoolContext } from './pool-context.js';
+import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
+import { Requeuer } from './requeuer.js';
+import { validateJobName } from './validation.js';
+
+export interface WorkerPoolOptions {
+  /** Redis URL, ioredis options, or a client to share (then it is not closed by stop()). */
+  redis?: RedisInput;
+  /** gocraft namespace; default "work". */
+  namespace?: string;
+  /** Jobs run at once by this pool; default 10. */
+  concurrency?: number;
+  clock?: Clock;
+  /** Default 5000 ms (gocraft's; Go reapers call a pool dead after 10 s without a beat). */
+  heartbeatIntervalMs?: number;
+  /** How often this pool looks for dead pools; default 5000 ms (+ up to half as jitter). */
+  reaperIntervalMs?: number;
+  /** Heartbeat age after which a pool is dead; default 15000 ms (three missed beats). */
+  deadAfterMs?: number;
+  /** How often due scheduled and retry jobs are moved to their queues; default 1000 ms. */
+  requeuerIntervalMs?: number;
+  /** How often worker observations are written; default 1000 ms. */
+  observerIntervalMs?: number;
+  /** Time zone for periodic specs without TZ=; default the process's zone (as gocraft). */
+  timezone?: string;
+  /** Where role errors go when nobody listens to 'error'; default console.error. */
+  logger?: { error(message: string): void };
+}
+
+export interface StopOptions {
+  /** How long running jobs may take to finish before they are aborted and requeued; default 30000 ms. */
+  graceMs?: number;
+}
+
+interface Registration {
+  name: string;
+  options: ReturnType<typeof resolveJobOptions>;
+  handler: Handler;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export class WorkerPool extends EventEmitter<PoolEventMap> {
+  readonly id = makeId();
+  readonly prefix: string;
+  readonly concurrency: number;
+  private readonly options: WorkerPoolOptions;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly middleware: Middleware[] = [];
+  private readonly periodicJobs: PeriodicJob[] = [];
+  private readonly workerIds: string[];
+  private state: State = 'new';
+  private connection: Connection | undefined;
+  private subscriber: Redis | undefined;
+  private dispatcher: Dispatcher | undefined;
+  private roles: Array<{ stop(): Promise<unknown> }> = [];
+  private observer: Observer | undefined;
+  private heartbeater: Heartbeater | undefined;
+
+  constructor(options: WorkerPoolOptions = {}) {
+    super();
+    this.options = options;
+    this.prefix = namespacePrefix(options.namespace ?? 'work');
+    this.concurrency = options.concurrency ?? 10;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new InvalidArgumentError(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+    this.workerIds = Array.from({ length: this.concurrency }, () => makeId());
+  }
+
+  /** Register the handler (and options) for a job name. */
+  job(name: string, handler: Handler): this;
+  job(name: string, options: JobOptions, handler: Handler): this;
+  job(name: string, optionsOrHandler: JobOptions | Handler, maybeHandler?: Handler): this {
+    this.assertNotStarted('register jobs');
+    validateJobName(name);
+    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
+    if (typeof handler !== 'function') throw new InvalidArgumentError(`job "${name}": the handler must be a function`);
+    if (this.registrations.has(name)) throw new InvalidArgumentError(`job "${name}" is registered twice`);
+    this.registrations.set(name, { name, options: resolveJobOptions(name, options), handler });
+    return this;
+  }
+
+  /** Add a middleware; they run in the order added, around every handler. */
+  use(middleware: Middleware): this {
+    this.assertNotStarted('add middleware');
+    if (typeof middleware !== 'function') throw new InvalidArgumentError('middleware must be a function (job, next) => …');
+    this.middleware.push(middleware);
+    return this;
+  }
+
+  /** Enqueue `jobName` on a cron schedule (6 fields with seconds, or standard 5 fields). */
+  periodic(spec: string, jobName: string): this {
+    this.assertNotStarted('add periodic jobs');
+    validateJobName(jobName);
+    parseCronSpec(spec, { timezone: this.options.timezone });
+    this.periodicJobs.push({ name: jobName, spec });
+    return this;
+  }
+
+  get jobNames(): string[] {
+    return [...this.registrations.keys()];
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Number of jobs running right now. */
+  get busy(): number {
+    return this.dispatcher?.busy ?? 0;
+  }
+
+  async start(): Promise<void> {
+    this.assertNotStarted('start');
+    if (this.registrations.size === 0) throw new InvalidArgumentError('no jobs registered: call pool.job(name, handler) first');
+    for (const { name } of this.periodicJobs) {
+      if (!this.registrations.has(name)) {
+        throw new InvalidArgumentError(`periodic job "${name}" has no handler registered in this pool`);
+      }
+    }
+    this.state = 'starting';
+    const connection = openConnection(this.options.redis);
+    this.connection = connection;
+    const { redis } = connection;
+    const ctx: PoolContext = {
+      redis,
+      prefix: this.prefix,
+      poolId: this.id,
+      clock: this.options.clock ?? systemClock,
+      report: (op, error) => this.report(op, error),
+    };
+    const names = this.jobNames;
+
+    const setup = redis.pipeline();
+    for (const { name, options } of this.registrations.values()) {
+      setup.set(maxConcurrencyKey(this.prefix, name), options.maxConcurrency);
+    }
+    setup.sadd(knownJobsKey(this.prefix), ...names);
+    await setup.exec();
+
+    const observer = new Observer(ctx, this.workerIds, this.options.observerIntervalMs ?? 1000);
+    const jobs = new Map<string, RegisteredJob>();
+    for (const { name, options, handler } of this.registrations.values()) {
+      jobs.set(name, { options, run: composeMiddleware(this.middleware, handler) });
+    }
+    const emit: RunnerEmit = (event, ...args) => this.emitSafely(event, ...args);
+    const dispatcher = new Dispatcher(
+      ctx,
+      [...this.registrations.values()].map(({ name, options }) => ({ name, priority: options.priority })),
+      this.workerIds,
+      (fetched) => runJob({ redis, prefix: this.prefix, poolId: this.id, clock: ctx.clock, observer, jobs, emit }, fetched),
+    );
+    const heartbeater = new Heartbeater(
+      ctx,
+      { jobNames: names, concurrency: this.concurrency, workerIds: this.workerIds },
+      this.options.heartbeatIntervalMs ?? 5000,
+      (at) => this.emitSafely('heartbeat', { poolId: this.id, at }),
+    );
+    await heartbeater.start();
+
+    // Wake-ups arrive on a connection of their own (a subscribed client can do nothing else).
+    const subscriber = redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', (error) => this.report('subscriber', error));
+    subscriber.on('message', () => dispatcher.wake());
+    await subscriber.subscribe(wakeChannel(this.prefix));
+
+    const requeuer = new Requeuer(ctx, this.options.requeuerIntervalMs ?? 1000);
+    const reaper = new DeadPoolReaper(ctx, {
+      intervalMs: this.options.reaperIntervalMs ?? 5000,
+      deadAfterMs: this.options.deadAfterMs ?? 15_000,
+      ownJobNames: names,
+      onReaped: (deadPoolId, requeued) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued }),
+    });
+    const periodic = new PeriodicEnqueuer(ctx, this.periodicJobs, this.options.timezone);
+    observer.start();
+    requeuer.start();
+    reaper.start();
+    periodic.start();
+    this.roles = [requeuer, reaper, periodic];
+    this.observer = observer;
+    this.heartbeater = heartbeater;
+    this.dispatcher = dispatcher;
+    this.state = 'running';
+    dispatcher.start();
+  }
+
+  /** Resolves when the queues this pool serves are empty and no job is running. */
+  async drain(): Promise<void> {
+    if (!this.dispatcher || this.state !== 'running') throw new InvalidArgumentError('the pool is not running');
+    await this.dispatcher.drain();
+  }
+
+  /**
+   * Stop taking jobs, let running ones finish within the grace period, then
+   * abort and requeue the rest, and deregister the pool. Nothing is lost.
+   */
+  async stop(options: StopOptions = {}): Promise<{ requeued: number }> {
+    if (this.state !== 'running') {
+      if (this.state === 'new' || this.state === 'stopped') return { requeued: 0 };
+      throw new InvalidArgumentError(`cannot stop a pool that is ${this.state}`);
+    }
+    this.state = 'stopping';
+    const { returned } = await this.dispatcher!.stop(options.graceMs ?? 30_000);
+    await Promise.all(this.roles.map((role) => role.stop()));
+    await this.observer!.stop().catch((error) => this.report('observer.stop', error));
+    await this.heartbeater!.stop().catch((error) => this.report('heartbeat.stop', error));
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    if (this.connection) await closeConnection(this.connection);
+    this.state = 'stopped';
+    return { requeued: returned };
+  }
+
+  private assertNotStarted(action: string): void {
+    if (this.state !== 'new') throw new InvalidArgumentError(`cannot ${action}: the pool was already started`);
+  }
+
+  private report(op: string, error: unknown): void {
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', { op, error });
+      return;
+    }
+    const log = this.options.logger ?? console;
+    log.error(`work: ${op}: ${errorMessage(error)}`);
+  }
+
+  /** A throwing event listener must not break job processing. */
+  private emitSafely<K extends keyof PoolEventMap>(event: K, ...args: PoolEventMap[K]): void {
+    if (event === 'error') {
+      const { op, error } = args[0] as PoolEventMap['error'][0];
+      this.report(op, error);
+      return;
+    }
+    try {
+      (this.emit as (e: K, ...a: PoolEventMap[K]) => boolean)(event, ...args);
+    } catch (error) {
+      this.report(`listener for ${String(event)}`, error);
+    }
+  }
+}
+
+type RunnerEmit = <K extends keyof PoolEventMap>(event: K, ...args: PoolEventMap[K]) => void;
