@@ -1,0 +1,369 @@
+// The single door through which the console and the CLI inspect and repair a
+// cluster (gocraft's Client, spec 14). The pure mapping lives in
+// client/mapping.ts, the set lookups in client/job-sets.ts and the batched
+// dead-set walk in client/sweep.ts; this file only composes them.
+//
+// Where it differs from gocraft, on purpose:
+// - Jobs are found by id alone (the score is an optional hint), and a page or
+//   a lookup never fails on one undecodable member or heartbeat.
+// - retryDeadJob / retryAllDeadJobs requeue a job whatever its name, and add
+//   the name to known_jobs; gocraft sends names missing from known_jobs back
+//   to dead with score now+5 and reports ErrNotRetried.
+// - retryAllDeadJobs walks the whole dead set in short batches and never stops
+//   early (spec 16.1.7); deleteAllDeadJobs UNLINKs instead of DEL.
+// - deleteScheduledJob removes the unique marker named by the job's
+//   unique_key when it has one (gocraft recomputes it, spec 16.1.4).
+import type { Redis } from 'ioredis';
+import { epochSeconds, systemClock, type Clock } from './clock.js';
+import { execOrThrow as run } from './enqueuer.js';
+import { NotDeletedError, NotRetriedError } from './errors.js';
+import { clearFailure, uniqueKeyMapFromRawArgs } from './job.js';
+import {
+  deadKey,
+  failedCountKey,
+  heartbeatKey,
+  knownJobsKey,
+  lockKey,
+  maxConcurrencyKey,
+  namespacePrefix,
+  observationKey,
+  pausedKey,
+  processedCountKey,
+  queueKey,
+  retryKey,
+  scheduledKey,
+  uniqueKey,
+  wakeChannel,
+  workerPoolsKey,
+} from './keys.js';
+import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
+import { moveMembersToQueues } from './requeuer.js';
+import { validateJobName } from './validation.js';
+import { findById, readFilteredPage, readPage, removeEach, type Match } from './client/job-sets.js';
+import {
+  heartbeatFromHash,
+  isNamed,
+  nameOfMember,
+  observationFromHash,
+  parseGoInt,
+  queueInfo,
+  serverInfoFromText,
+  sortNames,
+} from './client/mapping.js';
+import { checkBatchSize, sweep, type Verdict } from './client/sweep.js';
+import type {
+  BulkOptions,
+  FindOptions,
+  FoundJob,
+  JobPage,
+  JobSetName,
+  JobStats,
+  ServerInfo,
+  PageOptions,
+  PoolHeartbeat,
+  QueueInfo,
+  WorkerObservation,
+} from './client/types.js';
+
+export type * from './client/types.js';
+export { PAGE_SIZE } from './client/mapping.js';
+
+export interface ClientOptions {
+  /** Redis URL, ioredis options, or a client to share (then close() leaves it open). */
+  redis?: RedisInput;
+  /** gocraft namespace; default "work". */
+  namespace?: string;
+  clock?: Clock;
+}
+
+export interface RetryAllResult {
+  /** Dead jobs moved to their queues by this call. */
+  retried: number;
+  /**
+   * Dead jobs the call applied to: those it examined that match the filter,
+   * plus, without a filter, undecodable members (which stay in dead). With
+   * retried < total, the rest were taken by someone else first or could not be decoded.
+   */
+  total: number;
+  /** The signal fired; the call stopped between two batches. */
+  aborted: boolean;
+}
+
+export interface DeleteAllResult {
+  deleted: number;
+  total: number;
+  aborted: boolean;
+}
+
+/** Of several members with one id (rare), the one that died, failed or was scheduled last. */
+const latest = (matches: readonly Match[]): Match | undefined =>
+  matches.reduce<Match | undefined>((best, m) => (best === undefined || m.score > best.score ? m : best), undefined);
+
+export class Client {
+  readonly prefix: string;
+  private readonly connection: Connection;
+  private readonly clock: Clock;
+
+  constructor(options: ClientOptions = {}) {
+    this.connection = openConnection(options.redis);
+    this.prefix = namespacePrefix(options.namespace ?? 'work');
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get redis(): Redis {
+    return this.connection.redis;
+  }
+
+  /**
+   * Every queue named in known_jobs, sorted by name. Two round trips:
+   * SMEMBERS, then one pipeline of five reads per name.
+   */
+  async queues(): Promise<QueueInfo[]> {
+    const p = this.prefix;
+    const names = sortNames(await this.redis.smembers(knownJobsKey(p)));
+    if (names.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const name of names) {
+      pipe
+        .llen(queueKey(p, name))
+        .lindex(queueKey(p, name), -1) // the oldest job, next to be taken
+        .exists(pausedKey(p, name))
+        .get(lockKey(p, name))
+        .get(maxConcurrencyKey(p, name));
+    }
+    const replies = await run(pipe);
+    const now = epochSeconds(this.clock);
+    return names.map((name, i) => {
+      const [length, oldest, pausedExists, lock, maxConcurrency] = replies.slice(i * 5, i * 5 + 5);
+      return queueInfo(
+        name,
+        {
+          length: Number(length),
+          oldest: oldest as string | null,
+          pausedExists: Number(pausedExists),
+          lock: lock as string | null,
+          maxConcurrency: maxConcurrency as string | null,
+        },
+        now,
+      );
+    });
+  }
+
+  /**
+   * Every pool in worker_pools, sorted by id, dead ones included. A pool
+   * whose hash is missing or holds an unparsable number is still listed, with
+   * zeros and `invalid` set (gocraft fails the whole call).
+   */
+  async workerPoolHeartbeats(): Promise<PoolHeartbeat[]> {
+    const ids = sortNames(await this.redis.smembers(workerPoolsKey(this.prefix)));
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(heartbeatKey(this.prefix, id));
+    const hashes = (await run(pipe)) as Array<Record<string, string>>;
+    return ids.map((id, i) => heartbeatFromHash(id, hashes[i] ?? {}));
+  }
+
+  /** One observation per worker id the heartbeats list, in gocraft's order (pool id, then worker id). */
+  async workerObservations(): Promise<WorkerObservation[]> {
+    const workers = (await this.workerPoolHeartbeats()).flatMap((h) =>
+      h.workerIds.map((workerId) => ({ workerId, poolId: h.poolId })),
+    );
+    if (workers.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const { workerId } of workers) pipe.hgetall(observationKey(this.prefix, workerId));
+    const hashes = (await run(pipe)) as Array<Record<string, string>>;
+    return workers.map(({ workerId, poolId }, i) => observationFromHash(workerId, poolId, hashes[i] ?? {}));
+  }
+
+  /** 20 scheduled jobs per 1-based page, soonest first; score = run at. */
+  scheduledJobs(page = 1, options: PageOptions = {}): Promise<JobPage> {
+    return this.page(scheduledKey(this.prefix), page, options);
+  }
+
+  /** 20 jobs waiting to be retried per page; score = retry at. */
+  retryJobs(page = 1, options: PageOptions = {}): Promise<JobPage> {
+    return this.page(retryKey(this.prefix), page, options);
+  }
+
+  /** 20 dead jobs per page, oldest death first; score = died at. */
+  deadJobs(page = 1, options: PageOptions = {}): Promise<JobPage> {
+    return this.page(deadKey(this.prefix), page, options);
+  }
+
+  /** Look a job up by id in scheduled, then retry, then dead. */
+  async findJob(id: string, options: FindOptions = {}): Promise<FoundJob | undefined> {
+    for (const set of ['scheduled', 'retry', 'dead'] as const) {
+      const match = latest(await findById(this.redis, this.setKey(set), id, options.score));
+      if (match) return { set, score: match.score, job: match.job, raw: match.raw };
+    }
+    return undefined;
+  }
+
+  /** Remove a dead job (every member with that id). Throws NotDeletedError if none was removed. */
+  async deleteDeadJob(id: string, options: FindOptions = {}): Promise<void> {
+    await this.deleteFrom('dead', id, options);
+  }
+
+  async deleteRetryJob(id: string, options: FindOptions = {}): Promise<void> {
+    await this.deleteFrom('retry', id, options);
+  }
+
+  /**
+   * Remove a scheduled job; a unique one also frees its marker, so the same
+   * job can be enqueued again. The marker is the job's unique_key when it
+   * names a key of this namespace, else the key recomputed from the raw args.
+   */
+  async deleteScheduledJob(id: string, options: FindOptions = {}): Promise<void> {
+    const removed = await this.deleteFrom('scheduled', id, options);
+    const markers = new Set(removed.filter((m) => m.job.unique).map((m) => this.markerKey(m)));
+    if (markers.size > 0) await this.redis.del(...markers);
+  }
+
+  /**
+   * Put a dead job back on its queue with fails/err/failed_at removed and
+   * t = now. Any name is requeued, and registered in known_jobs. If several
+   * members share the id, only the latest is moved (moving all would run it
+   * more than once). Throws NotRetriedError when nothing was moved.
+   */
+  async retryDeadJob(id: string, options: FindOptions = {}): Promise<void> {
+    const match = latest(await findById(this.redis, deadKey(this.prefix), id, options.score));
+    if (!match) throw new NotRetriedError(`nothing retried: no dead job with id ${JSON.stringify(id)}`);
+    if (match.job.name === '') throw new NotRetriedError(`nothing retried: dead job ${JSON.stringify(id)} has no name`);
+    const moved = await moveMembersToQueues(
+      { redis: this.redis, prefix: this.prefix },
+      deadKey(this.prefix),
+      [match.raw],
+      epochSeconds(this.clock),
+      clearFailure,
+    );
+    if (moved === 0) {
+      const left = (await this.redis.zscore(deadKey(this.prefix), match.raw)) !== null;
+      const why = left ? `its queue key ${queueKey(this.prefix, match.job.name)} holds another type` : 'it was taken meanwhile';
+      throw new NotRetriedError(`nothing retried: dead job ${JSON.stringify(id)} was not moved: ${why}`);
+    }
+  }
+
+  /**
+   * Requeue every dead job that had died when the call started (optionally
+   * of one name), in batches of one short script call each. Undecodable
+   * members stay in dead and are skipped, so they never hide later jobs.
+   * Each member is requeued at most once: the script's ZREM decides.
+   */
+  async retryAllDeadJobs(options: BulkOptions = {}): Promise<RetryAllResult> {
+    const batchSize = checkBatchSize(options.batchSize);
+    const startedAt = epochSeconds(this.clock);
+    const ctx = { redis: this.redis, prefix: this.prefix };
+    const dead = deadKey(this.prefix);
+    const { acted, matched, aborted } = await sweep(this.redis, {
+      key: dead,
+      // Jobs that die again while this runs are not retried again by it.
+      max: String(startedAt),
+      batchSize,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      judge: this.judge(options.jobName, 'stuck'),
+      act: (members) => moveMembersToQueues(ctx, dead, members, epochSeconds(this.clock), clearFailure),
+    });
+    return { retried: acted, total: matched, aborted };
+  }
+
+  /**
+   * Without a name: UNLINK the dead set (freed in the background; a DEL of a
+   * million members would block Redis). With a name: ZREM its members in
+   * batches, which can be aborted between batches.
+   */
+  async deleteAllDeadJobs(options: BulkOptions = {}): Promise<DeleteAllResult> {
+    const batchSize = checkBatchSize(options.batchSize);
+    const dead = deadKey(this.prefix);
+    if (options.jobName === undefined) {
+      if (options.signal?.aborted) return { deleted: 0, total: 0, aborted: true };
+      const [count] = await run(this.redis.multi().zcard(dead).unlink(dead));
+      const deleted = Number(count);
+      options.onProgress?.({ done: deleted, total: deleted });
+      return { deleted, total: deleted, aborted: false };
+    }
+    const { acted, matched, aborted } = await sweep(this.redis, {
+      key: dead,
+      max: '+inf',
+      batchSize,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      judge: this.judge(options.jobName, 'stay'),
+      act: (members) => this.redis.zrem(dead, ...members),
+    });
+    return { deleted: acted, total: matched, aborted };
+  }
+
+  /** Workers stop taking jobs of this name (running ones finish). Any pool, Go or ours, honours it. */
+  async pauseQueue(jobName: string): Promise<void> {
+    validateJobName(jobName);
+    await this.redis.set(pausedKey(this.prefix, jobName), '1');
+  }
+
+  /** Resume a queue and wake idle pools of ours so they fetch at once. */
+  async unpauseQueue(jobName: string): Promise<void> {
+    validateJobName(jobName);
+    await run(this.redis.pipeline().del(pausedKey(this.prefix, jobName)).publish(wakeChannel(this.prefix), jobName));
+  }
+
+  /** Processed and failed counts per job name, from work's own counters (gocraft keeps none). */
+  async stats(): Promise<JobStats[]> {
+    const [processed, failed] = (await run(
+      this.redis.pipeline().hgetall(processedCountKey(this.prefix)).hgetall(failedCountKey(this.prefix)),
+    )) as Array<Record<string, string>>;
+    const names = sortNames(new Set([...Object.keys(processed ?? {}), ...Object.keys(failed ?? {})]));
+    return names.map((jobName) => ({
+      jobName,
+      processed: parseGoInt(processed?.[jobName]) ?? 0,
+      failed: parseGoInt(failed?.[jobName]) ?? 0,
+    }));
+  }
+
+  /** Sizes of the scheduled, retry and dead sets, in one round trip. */
+  async setCounts(): Promise<Record<JobSetName, number>> {
+    const [scheduled, retry, dead] = (await run(
+      this.redis.pipeline().zcard(scheduledKey(this.prefix)).zcard(retryKey(this.prefix)).zcard(deadKey(this.prefix)),
+    )) as number[];
+    return { scheduled: scheduled ?? 0, retry: retry ?? 0, dead: dead ?? 0 };
+  }
+
+  /** The Redis server's version, memory use and client count (for the console). */
+  async serverInfo(): Promise<ServerInfo> {
+    return serverInfoFromText(await this.redis.info());
+  }
+
+  /** Close the connection if the client opened it. */
+  async close(): Promise<void> {
+    await closeConnection(this.connection);
+  }
+
+  private setKey(set: JobSetName): string {
+    if (set === 'scheduled') return scheduledKey(this.prefix);
+    return set === 'retry' ? retryKey(this.prefix) : deadKey(this.prefix);
+  }
+
+  private page(key: string, page: number, { jobName }: PageOptions): Promise<JobPage> {
+    if (jobName === undefined) return readPage(this.redis, key, page);
+    return readFilteredPage(this.redis, key, page, jobName);
+  }
+
+  private async deleteFrom(set: JobSetName, id: string, options: FindOptions): Promise<Match[]> {
+    const key = this.setKey(set);
+    const removed = await removeEach(this.redis, key, await findById(this.redis, key, id, options.score));
+    if (removed.length === 0) throw new NotDeletedError(`nothing deleted: no ${set} job with id ${JSON.stringify(id)}`);
+    return removed;
+  }
+
+  private markerKey({ job, raw }: Match): string {
+    // Trust unique_key only when it is a marker of this job in this namespace.
+    const own = uniqueKey(this.prefix, job.name, '');
+    if (job.uniqueKey !== undefined && job.uniqueKey.startsWith(own)) return job.uniqueKey;
+    return uniqueKey(this.prefix, job.name, uniqueKeyMapFromRawArgs(raw));
+  }
+
+  /** Sweep verdicts: decodable named jobs matching the filter are taken. */
+  private judge(jobName: string | undefined, undecodable: Verdict): (raw: string) => Verdict {
+    if (jobName === undefined) return (raw) => (nameOfMember(raw) === undefined ? undecodable : 'take');
+    return (raw) => (isNamed(raw, jobName) ? 'take' : 'stay');
+  }
+}

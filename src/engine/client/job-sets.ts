@@ -1,0 +1,115 @@
+// Reading and looking up members of the scheduled, retry and dead sets.
+import type { Redis } from 'ioredis';
+import { decodeJob, type Job } from '../job.js';
+import {
+  entriesFromWithScores,
+  idMatchPattern,
+  jobEntryFromMember,
+  isNamed,
+  PAGE_SIZE,
+  pageOffset,
+} from './mapping.js';
+import type { JobPage } from './types.js';
+
+/** Members read per call when a page is filtered by name, and per ZSCAN step. */
+const CHUNK = 1000;
+
+/** One page in ascending score order and the set's size: one round trip. */
+export async function readPage(redis: Redis, key: string, page: number): Promise<JobPage> {
+  const results = await redis
+    .pipeline()
+    .zrangebyscore(key, '-inf', '+inf', 'WITHSCORES', 'LIMIT', pageOffset(page), PAGE_SIZE)
+    .zcard(key)
+    .exec();
+  const [rangeError, range] = results?.[0] ?? [new Error('no reply')];
+  const [countError, count] = results?.[1] ?? [new Error('no reply')];
+  if (rangeError) throw rangeError;
+  if (countError) throw countError;
+  return { count: Number(count), jobs: entriesFromWithScores(range as string[]) };
+}
+
+/**
+ * One page of the members named `jobName`, and how many there are. Reads the
+ * whole set in chunks (O(n)); members are decoded only when they may hold
+ * the name. A member moved or removed while the chunks are read may be
+ * missed or seen twice, as in any paged view of a live set.
+ */
+export async function readFilteredPage(redis: Redis, key: string, page: number, jobName: string): Promise<JobPage> {
+  const first = pageOffset(page);
+  const jobs: JobPage['jobs'] = [];
+  let count = 0;
+  for (let start = 0; ; start += CHUNK) {
+    const chunk = await redis.zrange(key, start, start + CHUNK - 1, 'WITHSCORES');
+    for (let i = 0; i + 1 < chunk.length; i += 2) {
+      const raw = chunk[i]!;
+      if (!isNamed(raw, jobName)) continue;
+      if (count >= first && jobs.length < PAGE_SIZE) jobs.push(jobEntryFromMember(raw, chunk[i + 1]!));
+      count += 1;
+    }
+    if (chunk.length < CHUNK * 2) break;
+  }
+  return { count, jobs };
+}
+
+export interface Match {
+  raw: string;
+  score: number;
+  job: Job;
+}
+
+function matchOf(raw: string, score: string, id: string): Match | undefined {
+  try {
+    const job = decodeJob(raw);
+    return job.id === id ? { raw, score: Number(score), job } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every member of the set whose decoded id is `id`. With a score hint the
+ * members at that score are tried first; otherwise (or if the job has moved)
+ * the set is scanned with a MATCH pattern that any encoding of the id fits.
+ */
+export async function findById(redis: Redis, key: string, id: string, scoreHint?: number): Promise<Match[]> {
+  if (scoreHint !== undefined && Number.isFinite(scoreHint)) {
+    const reply = await redis.zrangebyscore(key, scoreHint, scoreHint, 'WITHSCORES');
+    const found = collect(reply, id);
+    if (found.length > 0) return found;
+  }
+  const pattern = idMatchPattern(id);
+  const seen = new Map<string, Match>(); // ZSCAN may return a member twice
+  let cursor = '0';
+  do {
+    const [next, reply] =
+      pattern === '*'
+        ? await redis.zscan(key, cursor, 'COUNT', CHUNK)
+        : await redis.zscan(key, cursor, 'MATCH', pattern, 'COUNT', CHUNK);
+    cursor = next;
+    for (const match of collect(reply, id)) seen.set(match.raw, match);
+  } while (cursor !== '0');
+  return [...seen.values()];
+}
+
+function collect(reply: readonly string[], id: string): Match[] {
+  const out: Match[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    const match = matchOf(reply[i]!, reply[i + 1]!, id);
+    if (match) out.push(match);
+  }
+  return out;
+}
+
+/** ZREM each member separately (one round trip) and return the ones this call removed. */
+export async function removeEach(redis: Redis, key: string, matches: readonly Match[]): Promise<Match[]> {
+  if (matches.length === 0) return [];
+  const pipe = redis.pipeline();
+  for (const { raw } of matches) pipe.zrem(key, raw);
+  const results = (await pipe.exec()) ?? [];
+  const removed: Match[] = [];
+  results.forEach(([error, reply], i) => {
+    if (error) throw error;
+    if (Number(reply) === 1) removed.push(matches[i]!);
+  });
+  return removed;
+}

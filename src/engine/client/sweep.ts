@@ -1,0 +1,168 @@
+// Walks a sorted set in score order, one short batch at a time, handing some
+// members to an action that removes them (retry-all and delete-all of dead
+// jobs). Members the action does not take stay where they are, so the walk
+// cannot restart from the top each time the way gocraft's retry-all does
+// (it stops at the first batch that moved nothing, spec 16.1.7); instead a
+// cursor remembers where the next unseen member starts.
+import type { Redis } from 'ioredis';
+import { execOrThrow } from '../enqueuer.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { BulkOptions } from './types.js';
+
+export const DEFAULT_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 10_000;
+const MAX_IDLE_RESTARTS = 5;
+
+/** What to do with one member: take it (the action removes it), leave it, or leave it and count it as not handled. */
+export type Verdict = 'take' | 'stay' | 'stuck';
+
+export interface ScoredMember {
+  member: string;
+  score: string; // as Redis printed it, so it can be sent back as a bound
+}
+
+/**
+ * The position of the next unseen member. Taken members leave the set, so
+ * only members that stayed occupy positions: the next read starts at score
+ * `min`, past the `staying` members at that very score already seen. The
+ * last of those (`anchor`) must sit right before the new batch; if it does
+ * not, someone else changed the seen part of the set and the walk restarts
+ * from the top (members already handled are gone, so nothing runs twice).
+ */
+export class SweepCursor {
+  min = '-inf';
+  staying = 0;
+  anchor: string | undefined;
+
+  /** Score bound, offset and count for the next ZRANGEBYSCORE. */
+  nextRead(batchSize: number): { min: string; offset: number; count: number } {
+    if (this.staying === 0) return { min: this.min, offset: 0, count: batchSize };
+    return { min: this.min, offset: this.staying - 1, count: batchSize + 1 };
+  }
+
+  /** The unseen members of a reply to nextRead(), or undefined when the anchor moved (call reset()). */
+  unseen(reply: readonly ScoredMember[]): ScoredMember[] | undefined {
+    if (this.staying === 0) return [...reply];
+    if (reply[0]?.member !== this.anchor) return undefined;
+    return reply.slice(1);
+  }
+
+  /** Record a batch in order, with what happened to each member. */
+  advance(batch: readonly ScoredMember[], stays: readonly boolean[]): void {
+    batch.forEach(({ member, score }, i) => {
+      if (score !== this.min) {
+        this.min = score;
+        this.staying = 0;
+        this.anchor = undefined;
+      }
+      if (stays[i]) {
+        this.staying += 1;
+        this.anchor = member;
+      }
+    });
+  }
+
+  reset(): void {
+    this.min = '-inf';
+    this.staying = 0;
+    this.anchor = undefined;
+  }
+}
+
+export function checkBatchSize(batchSize: number | undefined): number {
+  const n = batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_BATCH_SIZE) {
+    throw new InvalidArgumentError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}, got ${String(batchSize)}`);
+  }
+  return n;
+}
+
+export interface SweepSpec extends Pick<BulkOptions, 'signal' | 'onProgress'> {
+  key: string;
+  /** Highest score to visit ('+inf' for all). */
+  max: string;
+  batchSize: number;
+  judge(member: string): Verdict;
+  /** Remove and handle the taken members in one short call; returns how many it handled. */
+  act(members: string[]): Promise<number>;
+}
+
+export interface SweepResult {
+  /** Members the action handled. */
+  acted: number;
+  /** Members judged take or stuck (the ones the caller asked about). */
+  matched: number;
+  aborted: boolean;
+}
+
+function pairs(reply: readonly string[]): ScoredMember[] {
+  const out: ScoredMember[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push({ member: reply[i]!, score: reply[i + 1]! });
+  return out;
+}
+
+/** Which of the members are in the sorted set (ZSCORE each, one round trip; ZMSCORE needs Redis 6.2). */
+async function present(redis: Redis, key: string, members: readonly string[]): Promise<Set<string>> {
+  const pipe = redis.pipeline();
+  for (const member of members) pipe.zscore(key, member);
+  const scores = await execOrThrow(pipe);
+  return new Set(members.filter((_, i) => scores[i] !== null));
+}
+
+export async function sweep(redis: Redis, spec: SweepSpec): Promise<SweepResult> {
+  const { key, max, batchSize, signal, onProgress } = spec;
+  const result: SweepResult = { acted: 0, matched: 0, aborted: false };
+  if (signal?.aborted) return { ...result, aborted: true };
+  const total = await redis.zcount(key, '-inf', max);
+  const cursor = new SweepCursor();
+  let left = 0; // members taken so far: gone from the set, whoever removed them
+  let stayed = 0; // members seen since the last (re)start that are still there
+  let stuck = 0;
+  let idleRestarts = 0;
+  let actedAtRestart = 0;
+  for (;;) {
+    if (signal?.aborted) {
+      result.aborted = true;
+      break;
+    }
+    const read = cursor.nextRead(batchSize);
+    const reply = pairs(await redis.zrangebyscore(key, read.min, max, 'WITHSCORES', 'LIMIT', read.offset, read.count));
+    const batch = cursor.unseen(reply);
+    if (batch === undefined) {
+      // Someone changed the part already walked. Start again; a set that keeps
+      // changing under us without our making progress is an error, not a loop.
+      idleRestarts = result.acted === actedAtRestart ? idleRestarts + 1 : 1;
+      actedAtRestart = result.acted;
+      if (idleRestarts > MAX_IDLE_RESTARTS) throw new Error(`${key} keeps changing under the walk; gave up`);
+      cursor.reset();
+      stayed = 0;
+      stuck = 0;
+      continue;
+    }
+    if (batch.length === 0) break;
+    const verdicts = batch.map(({ member }) => spec.judge(member));
+    const taken = batch.filter((_, i) => verdicts[i] === 'take').map(({ member }) => member);
+    const acted = taken.length > 0 ? await spec.act(taken) : 0;
+    result.acted += acted;
+    if (acted < taken.length) {
+      // Some were not handled: taken by someone else (gone), or refused by the
+      // action (still here, e.g. a queue key of the wrong type). The cursor
+      // must count the second kind, or it would lose its place.
+      const still = await present(redis, key, taken);
+      batch.forEach(({ member }, i) => {
+        if (verdicts[i] === 'take' && still.has(member)) verdicts[i] = 'stuck';
+      });
+    }
+    const stays = verdicts.map((v) => v !== 'take');
+    const stayedNow = stays.filter(Boolean).length;
+    left += batch.length - stayedNow;
+    stayed += stayedNow;
+    stuck += verdicts.filter((v) => v === 'stuck').length;
+    cursor.advance(batch, stays);
+    const done = left + stayed;
+    onProgress?.({ done, total: Math.max(total, done) });
+    if (reply.length < read.count) break; // the end of the range
+  }
+  result.matched = left + stuck;
+  return result;
+}
