@@ -17,6 +17,7 @@ import {
   retryKey,
   wakeChannel,
 } from './keys.js';
+import { JobRequeuedError } from './errors.js';
 import { samplePriorityOrder } from './priority-sampler.js';
 import type { PoolContext } from './pool-context.js';
 import { queueScript, runScript } from './redis/scripts.js';
@@ -120,15 +121,19 @@ export class Dispatcher {
   async stop(graceMs: number): Promise<{ returned: number }> {
     this.stopping = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    // A fetch in flight may still hand us jobs: they get the same grace as the rest.
+    await this.tripSettled();
     await this.waitForRunning(graceMs);
     const leftovers = [...this.running].filter((r) => !r.returned);
     let returned = 0;
     if (leftovers.length > 0) {
       for (const job of leftovers) {
         job.returned = true;
-        job.controller.abort(new Error('worker pool stopped before the job finished; it was requeued'));
+        job.controller.abort(new JobRequeuedError());
       }
-      returned = await this.returnJobs(leftovers);
+      // `running` holds jobs in fetch order, oldest first; pushed newest first,
+      // the oldest ends at the consuming end and runs first again.
+      returned = await this.returnJobs(leftovers.reverse());
     }
     await this.flushAcks();
     this.stopped = true;
@@ -155,6 +160,10 @@ export class Dispatcher {
       args.push(job.bytes);
     }
     return Number(await runScript(redis, 'return-jobs-var', keys, args));
+  }
+
+  private async tripSettled(): Promise<void> {
+    while (this.inFlight) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async flushAcks(): Promise<void> {

@@ -139,6 +139,7 @@ export class Enqueuer {
     byKey: boolean,
   ): Promise<ScheduledJob | null> {
     validateJobName(name);
+    validateArgs(args, 'args'); // before the key map: for by-args calls they are the same value
     validateArgs(keyMap, 'key map');
     const now = epochSeconds(this.clock);
     const marker = uniqueKey(this.prefix, name, encodeUniqueKeyMap(keyMap));

@@ -39,6 +39,17 @@ export class JobTimeoutError extends WorkError {
   }
 }
 
+/**
+ * The reason a job's signal aborts when a stopping pool runs out of grace and
+ * gives the job back to its queue. The job did not fail: it will run again.
+ */
+export class JobRequeuedError extends WorkError {
+  override name = 'JobRequeuedError';
+  constructor() {
+    super('worker pool stopped before the job finished; it was requeued');
+  }
+}
+
 /** A job was fetched whose name no handler is registered for. */
 export class StrayJobError extends WorkError {
   override name = 'StrayJobError';

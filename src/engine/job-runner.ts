@@ -5,11 +5,11 @@
 import { epochSeconds, type Clock } from './clock.js';
 import { failureFate } from './backoff.js';
 import { deadLetterBytes } from './dead-letter.js';
-import { errorMessage, InvalidJobError, JobTimeoutError, StrayJobError } from './errors.js';
+import { errorMessage, InvalidJobError, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
 import { decodeJob, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
 import type { ResolvedJobOptions } from './job-options.js';
-import { uniqueKey } from './keys.js';
+import { inProgressKey, uniqueKey } from './keys.js';
 import type { PoolEventMap } from './events.js';
 import type { Observer } from './observer.js';
 import type { Redis } from 'ioredis';
@@ -36,7 +36,10 @@ export interface RunnerDeps {
 }
 
 export interface FetchedJob {
-  /** Exact bytes popped into our in-progress list; the key to acknowledge it. */
+  /**
+   * Exact bytes listed in our in-progress list (as popped, or as swapped in
+   * for a unique-by-key job); the key to acknowledge or return it.
+   */
   bytes: string;
   /** Name of the queue it came from. */
   queueName: string;
@@ -61,7 +64,7 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
 
   if (job.unique) {
     try {
-      const swapped = await releaseUnique(deps, job, bytes);
+      const swapped = await releaseUnique(deps, job, fetched);
       if (swapped) ({ job, bytes } = swapped);
     } catch (error) {
       // The marker expires on its own within a day; the job itself must still run.
@@ -81,14 +84,22 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   );
   try {
     await withTimeout(registered.run(context), registered.options.timeoutMs, fetched.controller);
+    if (requeuedAtStop(fetched)) return { kind: 'ok' };
     emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
     return { kind: 'ok' };
   } catch (thrown) {
+    // A stopping pool gave the job back to its queue: whatever the handler did
+    // since is not this attempt's result (the dispatcher ignores the outcome).
+    if (requeuedAtStop(fetched)) return { kind: 'ok' };
     if (thrown instanceof JobTimeoutError) emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
     return fail(deps, event, bytes, thrown, registered.options, started);
   } finally {
     deps.observer.done(workerId);
   }
+}
+
+function requeuedAtStop(fetched: FetchedJob): boolean {
+  return fetched.controller.signal.aborted && fetched.controller.signal.reason instanceof JobRequeuedError;
 }
 
 function fail(
@@ -129,20 +140,28 @@ function safeBackoff(options: ResolvedJobOptions, job: Job): number {
 /**
  * Release the job's uniqueness marker as it starts (queued-or-scheduled is
  * what uniqueness covers). A marker holding another job's bytes means a later
- * unique-by-key call replaced the args: run that job instead, while the popped
- * bytes stay the key for acknowledging (gocraft acknowledges the wrong bytes).
+ * unique-by-key call replaced the args: run that job instead, and list it in
+ * place of the placeholder in our in-progress list, so that a rescue requeues
+ * the latest args and the acknowledgement removes what is listed (gocraft
+ * acknowledges the marker's bytes and leaves the placeholder behind).
  */
-async function releaseUnique(deps: RunnerDeps, job: Job, bytes: string): Promise<{ job: Job; bytes: string } | undefined> {
+async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): Promise<{ job: Job; bytes: string } | undefined> {
+  const { bytes } = fetched;
   const key = job.uniqueKey ?? uniqueKey(deps.prefix, job.name, uniqueKeyMapFromRawArgs(bytes));
   const [marker] = await runScript<string[]>(deps.redis, 'release-unique-var', [key], []);
-  if (!marker || marker === '1' || !marker.startsWith('{')) return undefined;
+  if (!marker || marker === '1' || marker === bytes || !marker.startsWith('{')) return undefined;
+  let replacement: Job;
   try {
-    const replacement = decodeJob(marker);
-    if (replacement.name !== job.name) return undefined;
-    return { job: replacement, bytes: marker };
+    replacement = decodeJob(marker);
   } catch {
     return undefined;
   }
+  if (replacement.name !== job.name) return undefined;
+  const listed = inProgressKey(deps.prefix, fetched.queueName, deps.poolId);
+  const swapped = Number(await runScript(deps.redis, 'swap-in-progress-1', [listed], [bytes, marker]));
+  // 0: a reaper took the placeholder back meanwhile; it is acknowledged as popped (a no-op).
+  if (swapped === 1) fetched.bytes = marker;
+  return { job: replacement, bytes: marker };
 }
 
 function withTimeout(work: Promise<void>, timeoutMs: number, controller: AbortController): Promise<void> {

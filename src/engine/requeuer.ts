@@ -44,8 +44,11 @@ export class Requeuer {
         const now = epochSeconds(this.ctx.clock);
         const due = await this.ctx.redis.zrangebyscore(source, '-inf', now, 'LIMIT', 0, REQUEUE_BATCH);
         if (due.length === 0) break;
-        moved += await moveMembersToQueues(this.ctx, source, due, now);
-        if (due.length < REQUEUE_BATCH) break;
+        const n = await moveMembersToQueues(this.ctx, source, due, now);
+        moved += n;
+        // A full batch that moved nothing was left in place (a queue key of the
+        // wrong type, see move-to-queues-var.lua): retry next tick, do not spin.
+        if (due.length < REQUEUE_BATCH || n === 0) break;
       }
     }
     return moved;

@@ -69,6 +69,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   private readonly periodicJobs: PeriodicJob[] = [];
   private readonly workerIds: string[];
   private state: State = 'new';
+  private stopping: Promise<{ requeued: number }> | undefined;
   private connection: Connection | undefined;
   private subscriber: Redis | undefined;
   private dispatcher: Dispatcher | undefined;
@@ -77,7 +78,9 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   private heartbeater: Heartbeater | undefined;
 
   constructor(options: WorkerPoolOptions = {}) {
-    super();
+    // An async listener that rejects would otherwise be an unhandled rejection,
+    // which ends a Node process: route it to report() like a throwing one.
+    super({ captureRejections: true });
     this.options = options;
     this.prefix = namespacePrefix(options.namespace ?? 'work');
     this.concurrency = options.concurrency ?? 10;
@@ -143,6 +146,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     const connection = openConnection(this.options.redis);
     this.connection = connection;
     const { redis } = connection;
+    this.watchConnection(redis, 'redis');
     const ctx: PoolContext = {
       redis,
       prefix: this.prefix,
@@ -182,7 +186,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     // Wake-ups arrive on a connection of their own (a subscribed client can do nothing else).
     const subscriber = redis.duplicate();
     this.subscriber = subscriber;
-    subscriber.on('error', (error) => this.report('subscriber', error));
+    this.watchConnection(subscriber, 'subscriber');
     subscriber.on('message', () => dispatcher.wake());
     await subscriber.subscribe(wakeChannel(this.prefix));
 
@@ -217,12 +221,19 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
    * abort and requeue the rest, and deregister the pool. Nothing is lost.
    */
   async stop(options: StopOptions = {}): Promise<{ requeued: number }> {
+    // A second call (SIGINT, then SIGTERM) waits for the stop under way.
+    if (this.stopping && this.state === 'stopping') return this.stopping;
     if (this.state !== 'running') {
       if (this.state === 'new' || this.state === 'stopped') return { requeued: 0 };
       throw new InvalidArgumentError(`cannot stop a pool that is ${this.state}`);
     }
     this.state = 'stopping';
-    const { returned } = await this.dispatcher!.stop(options.graceMs ?? 30_000);
+    this.stopping = this.shutDown(options.graceMs ?? 30_000);
+    return this.stopping;
+  }
+
+  private async shutDown(graceMs: number): Promise<{ requeued: number }> {
+    const { returned } = await this.dispatcher!.stop(graceMs);
     await Promise.all(this.roles.map((role) => role.stop()));
     await this.observer!.stop().catch((error) => this.report('observer.stop', error));
     await this.heartbeater!.stop().catch((error) => this.report('heartbeat.stop', error));
@@ -230,6 +241,34 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     if (this.connection) await closeConnection(this.connection);
     this.state = 'stopped';
     return { requeued: returned };
+  }
+
+  /**
+   * ioredis reconnects by itself; report the first error of each outage (not
+   * every retry), and say when the connection is back.
+   */
+  private watchConnection(redis: Redis, name: string): void {
+    let down = false;
+    redis.on('error', (error) => {
+      if (down) return;
+      down = true;
+      this.report(`${name} connection`, error);
+    });
+    redis.on('ready', () => {
+      if (!down) return;
+      down = false;
+      this.report(`${name} connection`, new Error('reconnected'));
+    });
+  }
+
+  /** Called by EventEmitter (captureRejections) when an async listener rejects. */
+  override [EventEmitter.captureRejectionSymbol](error: unknown, event: unknown, ..._args: unknown[]): void {
+    if (event === 'error') {
+      // Reporting it through 'error' again could loop.
+      (this.options.logger ?? console).error(`work: listener for error: ${errorMessage(error)}`);
+      return;
+    }
+    this.report(`listener for ${String(event)}`, error);
   }
 
   private assertNotStarted(action: string): void {

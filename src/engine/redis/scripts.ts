@@ -14,6 +14,7 @@ export type ScriptName =
   | 'ack-jobs-var'
   | 'enqueue-unique-2'
   | 'release-unique-var'
+  | 'swap-in-progress-1'
   | 'move-to-queues-var'
   | 'return-jobs-var'
   | 'reap-pool-var'
@@ -61,6 +62,7 @@ export const ALL_SCRIPTS: readonly ScriptName[] = [
   'ack-jobs-var',
   'enqueue-unique-2',
   'release-unique-var',
+  'swap-in-progress-1',
   'move-to-queues-var',
   'return-jobs-var',
   'reap-pool-var',

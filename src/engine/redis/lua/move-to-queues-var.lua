@@ -13,11 +13,16 @@
   cleared) without re-encoding the args, so nothing is lost to cjson as in
   gocraft. ZREM decides ownership: when two pools race for the same member,
   only the one whose ZREM removed it pushes it.
+
+  A queue key holding another type (job "x:paused" meets x's pause flag)
+  would make LPUSH fail after the ZREM, and Redis does not undo the ZREM, so
+  the job would be lost: such members are left where they are instead.
 ]]
 local moved = 0
 for i = 3, #KEYS do
   local a = 2 + (i - 3) * 3
-  if redis.call('ZREM', KEYS[1], ARGV[a]) == 1 then
+  local kind = redis.call('TYPE', KEYS[i])['ok']
+  if (kind == 'list' or kind == 'none') and redis.call('ZREM', KEYS[1], ARGV[a]) == 1 then
     redis.call('LPUSH', KEYS[i], ARGV[a + 1])
     redis.call('SADD', KEYS[2], ARGV[a + 2])
     moved = moved + 1

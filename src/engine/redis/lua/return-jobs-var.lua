@@ -5,12 +5,13 @@
   KEYS     four per job: in-progress list, queue, lock, lock_info
   ARGV[1]  pool id
   ARGV[2]  wake channel (work only)
-  ARGV[3…] one per job: the popped bytes
+  ARGV[3…] one per job: the popped bytes, newest first
 
   Output: number of jobs returned.
 
   A returned job goes to the consuming end of its queue (RPUSH): it has waited
-  longest, so it runs first.
+  longest, so it runs first. Pushed newest first, the oldest ends up last,
+  where the next fetch takes it.
 ]]
 local poolId = ARGV[1]
 local returned = 0
