@@ -15,6 +15,7 @@ export {
   InvalidArgumentError,
   InvalidJobError,
   JobTimeoutError,
+  JobRequeuedError,
   StrayJobError,
 } from './engine/errors.js';
 export { namespacePrefix } from './engine/keys.js';

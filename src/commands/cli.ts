@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// The `work` binary: picks the subcommand, parses its flags with meow, runs
+// it, and turns whatever it throws into one message and an exit code. This is
+// the only place that prints errors or exits.
+import { readFileSync } from 'node:fs';
+import meow from 'meow';
+import { errorMessage } from '../engine/errors.js';
+import { commandHelp, GLOBAL_FLAGS, makeConnector, resolveGlobals, type CommandContext } from './command.js';
+import { EXIT, EXIT_CODES_HELP, exitCodeFor, UsageError } from './exit-codes.js';
+import { maskSecrets } from './redis-url.js';
+import { COMMANDS } from './registry.js';
+
+function rootHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}${entry.description}`);
+  return [
+    'work: background jobs on Redis, compatible with gocraft/work',
+    '',
+    'Usage',
+    '  work <command> [options]',
+    '  work <command> --help',
+    '',
+    'Commands',
+    ...lines,
+    '',
+    'Global options',
+    '  --redis URL          Redis URL (env REDIS_URL; default redis://127.0.0.1:6379; rediss:// for TLS)',
+    '  -n, --namespace NS   gocraft namespace (env WORK_NAMESPACE; default "work")',
+    '  --json               machine-readable JSON on stdout',
+    '',
+    EXIT_CODES_HELP,
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${rootHelp()}\n`);
+    return EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    process.stderr.write(`${rootHelp()}\n`);
+    return EXIT.usage;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`work: unknown command "${name}"\nRun "work --help" for the list of commands.\n`);
+    return EXIT.usage;
+  }
+  // Keep argv (which may hold a Redis password) out of `ps`.
+  process.title = `work ${name}`;
+
+  const command = await entry.load();
+  const help = commandHelp(`work ${name}`, entry.description, command);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${help}\n`);
+    return EXIT.ok;
+  }
+  const cli = meow(help, {
+    importMeta: import.meta,
+    argv: rest,
+    flags: { ...command.flags, ...GLOBAL_FLAGS } as never,
+    allowUnknownFlags: false,
+    autoHelp: false,
+    autoVersion: false,
+    description: false,
+  });
+  const global = resolveGlobals(cli.flags, process.env);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`work: ${signal} received, stopping (send it again to force)\n`);
+      controller.abort(new Error(`interrupted by ${signal}`));
+    } else {
+      process.stderr.write('work: forced stop\n');
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const ctx: CommandContext = {
+    input: cli.input,
+    flags: cli.flags,
+    global,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: controller.signal,
+    connect: makeConnector(global),
+  };
+  try {
+    return (await command.run(ctx)) ?? EXIT.ok;
+  } catch (error) {
+    const code = exitCodeFor(error);
+    const message = maskSecrets(errorMessage(error), global.redisUrl);
+    process.stderr.write(`work ${name}: ${message}\n`);
+    if (code === EXIT.usage || error instanceof UsageError) process.stderr.write(`Usage: ${command.usage}\n`);
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`work: ${errorMessage(error)}\n`);
+    process.exitCode = EXIT.failed;
+  },
+);

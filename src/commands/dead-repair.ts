@@ -1,0 +1,102 @@
+// The shape shared by `work retry-dead` and `work delete-dead`: either --all
+// (batched, interruptible, with progress) or a list of IDs; --job filters;
+// --dry-run reports what would happen and changes nothing.
+import type { Client } from '../engine/client.js';
+import { NotDeletedError, NotRetriedError } from '../engine/errors.js';
+import type { Command, CommandContext } from './command.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { progressReporter, writeJson } from './output.js';
+import { withClient } from './with-client.js';
+
+interface RepairSpec {
+  name: string;
+  verb: string; // "retry" / "delete"
+  past: string; // "retried" / "deleted"
+  one(client: Client, id: string): Promise<void>;
+  all(client: Client, ctx: CommandContext, jobName: string | undefined, onProgress: (done: number, total: number) => void): Promise<{ done: number; total: number; aborted: boolean }>;
+}
+
+export function deadRepairCommand(spec: RepairSpec, details: string): Command {
+  return {
+    usage: `work ${spec.name} (--all | ID...) [--job NAME] [--dry-run] [--json]`,
+    details,
+    flags: {
+      all: { type: 'boolean', description: `${spec.verb} every dead job (in batches; Ctrl-C stops between batches)` },
+      job: { type: 'string', description: 'only dead jobs with this name' },
+      dryRun: { type: 'boolean', description: 'report what would happen; change nothing' },
+    },
+    examples: [`work ${spec.name} --all`, `work ${spec.name} --all --job send_email --dry-run`, `work ${spec.name} 7086d66b5c73db9cf1bbdcf2`],
+    async run(ctx) {
+      const all = Boolean(ctx.flags.all);
+      const ids = ctx.input;
+      const jobName = ctx.flags.job as string | undefined;
+      const dryRun = Boolean(ctx.flags.dryRun);
+      if (all && ids.length > 0) throw new UsageError('give either --all or job IDs, not both');
+      if (!all && ids.length === 0) throw new UsageError('give --all or at least one job ID');
+      return withClient(ctx, (client) => (all ? runAll(ctx, client, spec, jobName, dryRun) : runIds(ctx, client, spec, ids, jobName, dryRun)));
+    },
+  };
+}
+
+async function runAll(ctx: CommandContext, client: Client, spec: RepairSpec, jobName: string | undefined, dryRun: boolean): Promise<number> {
+  const what = jobName ? `dead "${jobName}" jobs` : 'dead jobs';
+  if (dryRun) {
+    const { count } = await client.deadJobs(1, jobName ? { jobName } : {});
+    if (ctx.global.json) writeJson(ctx.stdout, { dryRun: true, [`would${capitalize(spec.verb)}`]: count });
+    else ctx.stdout.write(`would ${spec.verb} ${count} ${what} (dry run: nothing changed)\n`);
+    return EXIT.ok;
+  }
+  const progress = progressReporter(ctx.stderr, spec.past);
+  const result = await spec.all(client, ctx, jobName, (done, total) => progress.update(done, total));
+  progress.end();
+  if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, interrupted: result.aborted });
+  if (result.aborted) {
+    ctx.stderr.write(`interrupted: ${spec.past} ${result.done} of ${result.total} ${what}; the rest are still dead\n`);
+    return EXIT.failed;
+  }
+  if (!ctx.global.json) ctx.stdout.write(`${spec.past} ${result.done} of ${result.total} ${what}\n`);
+  return EXIT.ok;
+}
+
+async function runIds(
+  ctx: CommandContext,
+  client: Client,
+  spec: RepairSpec,
+  ids: string[],
+  jobName: string | undefined,
+  dryRun: boolean,
+): Promise<number> {
+  const done: string[] = [];
+  const notFound: string[] = [];
+  for (const id of ids) {
+    if (ctx.signal.aborted) break;
+    const found = await client.findJob(id);
+    const matches = found?.set === 'dead' && (!jobName || found.job.name === jobName);
+    if (!matches) {
+      notFound.push(id);
+      continue;
+    }
+    if (dryRun) {
+      done.push(id);
+      continue;
+    }
+    try {
+      await spec.one(client, id);
+      done.push(id);
+    } catch (error) {
+      if (error instanceof NotRetriedError || error instanceof NotDeletedError) notFound.push(id);
+      else throw error;
+    }
+  }
+  if (ctx.global.json) {
+    writeJson(ctx.stdout, dryRun ? { dryRun: true, [`would${capitalize(spec.verb)}`]: done, notFound } : { [spec.past]: done, notFound });
+  } else {
+    for (const id of done) ctx.stdout.write(`${dryRun ? `would ${spec.verb}` : spec.past} ${id}\n`);
+  }
+  for (const id of notFound) ctx.stderr.write(`not found in the dead set${jobName ? ` as "${jobName}"` : ''}: ${id}\n`);
+  return notFound.length > 0 ? EXIT.notFound : EXIT.ok;
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

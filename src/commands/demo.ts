@@ -1,0 +1,123 @@
+// `work demo`: the whole system at a glance on an embedded default. Uses the
+// Redis at --redis if it answers, else a private redis-server of its own; runs
+// the sample workers from examples/handlers.js with a producer that keeps a
+// realistic mix flowing; shows live queue counts; cleans up what it started.
+import type { Redis } from 'ioredis';
+import { Client } from '../engine/client.js';
+import { Enqueuer } from '../engine/enqueuer.js';
+import { errorMessage } from '../engine/errors.js';
+import { validateHandlersModule } from '../engine/handlers-module.js';
+import { WorkerPool } from '../engine/worker-pool.js';
+import { redisServerAvailable, startRedisServer, type RedisServerHandle } from '../support/private-redis.js';
+import type { Command, CommandContext } from './command.js';
+import { RedisUnreachableError, UsageError } from './exit-codes.js';
+import { formatDuration, renderTable } from './output.js';
+import { connectRedis, maskRedisUrl } from './redis-url.js';
+
+const DEMO_NAMESPACE = 'work-demo';
+
+export const command: Command = {
+  usage: 'work demo [--redis URL] [-n NAMESPACE] [--duration SECONDS]',
+  details: [
+    `Runs sample jobs in namespace "${DEMO_NAMESPACE}" (unless -n is given). When nothing answers at`,
+    '--redis, starts a private redis-server (persistence off) and removes it on exit.',
+  ].join('\n'),
+  flags: {
+    duration: { type: 'number', description: 'stop after this many seconds (default: until Ctrl-C)' },
+  },
+  examples: ['work demo', 'work demo --redis redis://127.0.0.1:6380 --duration 60'],
+  async run(ctx) {
+    const duration = ctx.flags.duration as number | undefined;
+    if (duration !== undefined && (!Number.isFinite(duration) || duration <= 0)) throw new UsageError('--duration must be a number of seconds > 0');
+    const namespace = ctx.flags.namespace === undefined && !process.env.WORK_NAMESPACE ? DEMO_NAMESPACE : ctx.global.namespace;
+    const { redis, server, url } = await openDemoRedis(ctx);
+    const cleanups: Array<() => Promise<unknown>> = [];
+    try {
+      const handlers = validateHandlersModule(await import(new URL('../../examples/handlers.js', import.meta.url).href), 'examples/handlers.js');
+      // The pool gets a URL, not our client, so it owns (and closes) its connections.
+      const pool = new WorkerPool({ redis: url, namespace, concurrency: 10 });
+      for (const m of handlers.middleware) pool.use(m);
+      for (const job of handlers.jobs) pool.job(job.name, job.options, job.handler);
+      for (const p of handlers.periodic) pool.periodic(p.spec, p.job);
+      pool.on('error', ({ op, error }) => ctx.stderr.write(`demo worker: ${op}: ${errorMessage(error)}\n`));
+      await pool.start();
+      cleanups.push(() => pool.stop({ graceMs: 2000 }));
+
+      const enqueuer = new Enqueuer({ redis, namespace });
+      const producer = startProducer(enqueuer, (error) => ctx.stderr.write(`demo producer: ${errorMessage(error)}\n`));
+      cleanups.unshift(async () => producer.stop());
+
+      ctx.stderr.write(`work demo: namespace "${namespace}" on ${server ? `a private redis-server (${url})` : maskRedisUrl(url)}; Ctrl-C to stop\n`);
+      ctx.stderr.write(`  watch it from another shell: work queues --redis ${maskRedisUrl(url)} -n ${namespace}\n`);
+      const client = new Client({ redis, namespace });
+      await showLiveCounts(ctx, client, duration);
+      return 0;
+    } finally {
+      for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+      redis.disconnect();
+      await server?.stop();
+    }
+  },
+};
+
+async function openDemoRedis(ctx: CommandContext): Promise<{ redis: Redis; server?: RedisServerHandle; url: string }> {
+  try {
+    const redis = await connectRedis(ctx.global.redisUrl, { timeoutMs: 1500, persistent: true });
+    return { redis, url: ctx.global.redisUrl };
+  } catch (error) {
+    if (!(error instanceof RedisUnreachableError)) throw error;
+    if (!redisServerAvailable()) {
+      throw new RedisUnreachableError(
+        `${error.message}\nand redis-server is not installed to start a private one: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or pass --redis URL`,
+      );
+    }
+    ctx.stderr.write(`nothing answers at ${maskRedisUrl(ctx.global.redisUrl)}: starting a private redis-server\n`);
+    const server = await startRedisServer();
+    const redis = await connectRedis(server.url, { persistent: true });
+    return { redis, server, url: server.url };
+  }
+}
+
+/** Keeps a realistic mix flowing: mostly fast jobs, some slow, some failing, some scheduled. */
+function startProducer(enqueuer: Enqueuer, onError: (error: unknown) => void): { stop(): void } {
+  let n = 0;
+  const timer = setInterval(() => {
+    n++;
+    const batch = [
+      ...Array.from({ length: 3 + Math.floor(Math.random() * 5) }, () => ({ name: 'send_email', args: { to: `user${n}@example.com` } })),
+      ...(Math.random() < 0.3 ? [{ name: 'resize_image', args: { file: `photo-${n}.jpg` } }] : []),
+      ...(Math.random() < 0.1 ? [{ name: 'export_report', args: { report: n } }] : []),
+      ...(Math.random() < 0.3 ? [{ name: 'flaky_webhook', args: { url: `https://hooks.example.com/${n}` } }] : []),
+    ];
+    const work = [enqueuer.enqueueBulk(batch)] as Promise<unknown>[];
+    if (Math.random() < 0.1) work.push(enqueuer.enqueueIn('send_email', 10 + Math.floor(Math.random() * 20), { digest: n }));
+    Promise.all(work).catch(onError);
+  }, 250);
+  return { stop: () => clearInterval(timer) };
+}
+
+/** Until `work top` exists: a table of queue counts, redrawn every 2 s. */
+async function showLiveCounts(ctx: CommandContext, client: Client, durationSeconds: number | undefined): Promise<void> {
+  const tty = Boolean((ctx.stdout as NodeJS.WriteStream).isTTY);
+  const deadline = durationSeconds === undefined ? Infinity : Date.now() + durationSeconds * 1000;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    try {
+      const [queues, retry, dead, scheduled] = await Promise.all([client.queues(), client.retryJobs(1), client.deadJobs(1), client.scheduledJobs(1)]);
+      const table = renderTable(
+        ['Queue', 'Queued', 'Running', 'Latency'],
+        queues.map((q) => [q.jobName, q.count, q.running, formatDuration(q.latency)]),
+      );
+      const summary = `retry ${retry.count}   scheduled ${scheduled.count}   dead ${dead.count}   ${new Date().toISOString()}`;
+      ctx.stdout.write(tty ? `\x1b[H\x1b[2J${table}\n${summary}\n` : `${summary}\n`);
+    } catch (error) {
+      ctx.stderr.write(`demo: ${errorMessage(error)}\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(2000, Math.max(0, deadline - Date.now())));
+      ctx.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+}

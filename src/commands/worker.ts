@@ -1,0 +1,77 @@
+// `work worker ./handlers.js`: load a handlers module and run a worker pool
+// until SIGINT/SIGTERM, logging one line per job outcome.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { errorMessage, InvalidArgumentError } from '../engine/errors.js';
+import { validateHandlersModule } from '../engine/handlers-module.js';
+import { WorkerPool } from '../engine/worker-pool.js';
+import type { Command, CommandContext } from './command.js';
+import { UsageError } from './exit-codes.js';
+import { jobLogger } from './job-log.js';
+
+export const command: Command = {
+  usage: 'work worker <handlers-module> [--concurrency N] [--jobs a,b] [--grace SECONDS]',
+  details: [
+    'The module (ESM or CommonJS) exports { jobs, middleware?, periodic?, concurrency? };',
+    'see examples/handlers.js and the README. SIGINT/SIGTERM stop gracefully: running jobs',
+    'get --grace seconds to finish, then are aborted and requeued. A second signal forces.',
+  ].join('\n'),
+  flags: {
+    concurrency: { type: 'number', description: 'jobs run at once (default: the module\'s, else 10)' },
+    jobs: { type: 'string', description: 'only run these job names (comma-separated)' },
+    grace: { type: 'number', default: 30, description: 'seconds running jobs get to finish on stop (default 30)' },
+  },
+  examples: ['work worker ./handlers.js', 'work worker ./handlers.js --concurrency 50 --jobs send_email,resize --json'],
+  async run(ctx) {
+    const [path, ...extra] = ctx.input;
+    if (!path) throw new UsageError('missing the handlers module path');
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    const grace = Number(ctx.flags.grace ?? 30);
+    if (!Number.isFinite(grace) || grace < 0) throw new UsageError('--grace must be a number of seconds >= 0');
+    const handlers = await loadHandlers(path);
+    const only = typeof ctx.flags.jobs === 'string' ? ctx.flags.jobs.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    if (only) {
+      const unknown = only.filter((name) => !handlers.jobs.some((j) => j.name === name));
+      if (unknown.length > 0) throw new UsageError(`--jobs names not in ${path}: ${unknown.join(', ')}`);
+    }
+    const concurrency = (ctx.flags.concurrency as number | undefined) ?? handlers.concurrency ?? 10;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
+
+    const redis = await ctx.connect({ persistent: true });
+    const pool = new WorkerPool({ redis, namespace: ctx.global.namespace, concurrency });
+    for (const m of handlers.middleware) pool.use(m);
+    for (const job of handlers.jobs) {
+      if (!only || only.includes(job.name)) pool.job(job.name, job.options, job.handler);
+    }
+    for (const p of handlers.periodic) {
+      if (!only || only.includes(p.job)) pool.periodic(p.spec, p.job);
+    }
+    const log = jobLogger(ctx, pool);
+    await pool.start();
+    log.notice(`worker pool ${pool.id} started: ${pool.jobNames.join(', ')} (concurrency ${concurrency}, namespace "${ctx.global.namespace}")`);
+    await waitForAbort(ctx);
+    log.notice(`stopping: waiting up to ${grace}s for ${pool.busy} running job(s)`);
+    const { requeued } = await pool.stop({ graceMs: grace * 1000 });
+    log.notice(`stopped${requeued > 0 ? `; ${requeued} unfinished job(s) requeued` : ''}`);
+    redis.disconnect();
+    return 0;
+  },
+};
+
+function waitForAbort(ctx: CommandContext): Promise<void> {
+  if (ctx.signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+async function loadHandlers(path: string) {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new InvalidArgumentError(`handlers module not found: ${path}`);
+  let imported: unknown;
+  try {
+    imported = await import(pathToFileURL(absolute).href);
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot load handlers module ${path}: ${errorMessage(error)}`);
+  }
+  return validateHandlersModule(imported, path);
+}
