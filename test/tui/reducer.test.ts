@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { JobEntry } from '../../src/engine/client.js';
+import { resolveKey, KEYMAP, footerBindings } from '../../src/tui/keymap.js';
+import { initialState, reducer, selectedJob, type TopAction } from '../../src/tui/state/reducer.js';
+import type { ClusterSnapshot, TopState } from '../../src/tui/state/types.js';
+
+const NOW = 1_800_000_000;
+
+function deadJob(i: number): JobEntry {
+  return { name: i % 2 ? 'email' : 'resize', id: `id${i}`, enqueuedAt: NOW - 100, args: { i }, unique: false, fails: 4, lastError: 'boom', failedAt: NOW - 10, score: NOW - 10, raw: '{}' };
+}
+
+function snapshot(deadTotal = 45): ClusterSnapshot {
+  return {
+    at: NOW * 1000,
+    queues: ['a', 'b', 'c'].map((jobName) => ({ jobName, count: 1, latency: 1, paused: false, running: 0, maxConcurrency: 0, invalidOldest: false })),
+    pools: [],
+    observations: [],
+    stats: [],
+    counts: { retry: 0, scheduled: 0, dead: deadTotal },
+    page: { set: 'dead', number: 1, result: { count: deadTotal, jobs: Array.from({ length: 20 }, (_, i) => deadJob(i)) } },
+  };
+}
+
+function run(state: TopState, ...actions: TopAction[]): TopState {
+  return actions.reduce(reducer, state);
+}
+
+const cmd = (command: TopAction & { type: 'command' } extends infer A ? (A extends { command: infer C } ? C : never) : never, input?: string): TopAction => ({
+  type: 'command',
+  command,
+  ...(input ? { input } : {}),
+});
+
+describe('reducer', () => {
+  it('switches views with Tab, Shift-Tab and number keys', () => {
+    let s = initialState();
+    expect(s.view).toBe('overview');
+    s = run(s, cmd('next-view'));
+    expect(s.view).toBe('queues');
+    s = run(s, cmd('prev-view'), cmd('prev-view'));
+    expect(s.view).toBe('dead');
+    s = run(s, cmd('go-view', '3'));
+    expect(s.view).toBe('pools');
+  });
+
+  it('moves the selection within the rows and clamps it', () => {
+    let s = run(initialState('queues'), { type: 'snapshot', snapshot: snapshot() });
+    s = run(s, cmd('down'), cmd('down'), cmd('down'), cmd('down'));
+    expect(s.selected.queues).toBe(2);
+    s = run(s, cmd('up'));
+    expect(s.selected.queues).toBe(1);
+    // A refresh with fewer rows pulls the selection back in range.
+    s = run(s, { type: 'snapshot', snapshot: { ...snapshot(), queues: snapshot().queues.slice(0, 1) } });
+    expect(s.selected.queues).toBe(0);
+  });
+
+  it('pages through a set view within its total', () => {
+    let s = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot(45) });
+    s = run(s, cmd('next-page'), cmd('next-page'), cmd('next-page'));
+    expect(s.pages.dead).toBe(3);
+    s = run(s, cmd('prev-page'));
+    expect(s.pages.dead).toBe(2);
+    // The set shrank: the page follows it.
+    s = run(s, { type: 'snapshot', snapshot: snapshot(5) });
+    expect(s.pages.dead).toBe(1);
+  });
+
+  it('opens the selected job and goes back with Esc', () => {
+    let s = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot() }, cmd('down'), cmd('open'));
+    expect(s.detail?.id).toBe('id1');
+    expect(selectedJob(s)?.id).toBe('id1');
+    s = run(s, cmd('down'));
+    expect(s.detail?.id).toBe('id1'); // navigation is frozen while a job is open
+    s = run(s, cmd('back'));
+    expect(s.detail).toBeUndefined();
+  });
+
+  it('asks before deleting one job or acting on all dead jobs', () => {
+    const base = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot() });
+    expect(run(base, cmd('delete-job')).confirm?.action).toEqual({ kind: 'delete-job', set: 'dead', id: 'id0' });
+    expect(run(base, cmd('retry-all-dead')).confirm?.message).toContain('45 dead jobs');
+    expect(run(base, cmd('delete-all-dead')).confirm?.action).toEqual({ kind: 'delete-all-dead' });
+    // While asking, other keys do nothing; Esc cancels.
+    const asking = run(base, cmd('delete-all-dead'));
+    expect(run(asking, cmd('next-view')).view).toBe('dead');
+    expect(run(asking, cmd('back')).confirm).toBeUndefined();
+  });
+
+  it('filters with typed text, clears on cancel, and resets on view change', () => {
+    let s = run(initialState('queues'), { type: 'snapshot', snapshot: snapshot() }, cmd('filter'));
+    expect(s.filtering).toBe(true);
+    s = run(s, { type: 'filter-key', input: 'b' }, { type: 'filter-key', input: 'x' }, { type: 'filter-key', input: '', backspace: true });
+    expect(s.filter).toBe('b');
+    s = run(s, { type: 'filter-key', input: '', done: true });
+    expect(s).toMatchObject({ filtering: false, filter: 'b' });
+    expect(run(s, cmd('go-view', '1')).filter).toBe('');
+  });
+
+  it('tracks the connection and keeps the last snapshot when Redis is lost', () => {
+    let s = run(initialState(), { type: 'snapshot', snapshot: snapshot() });
+    expect(s.connection).toBe('connected');
+    s = run(s, { type: 'fetch-failed', error: 'ECONNREFUSED' });
+    expect(s).toMatchObject({ connection: 'disconnected', lastError: 'ECONNREFUSED' });
+    expect(s.snapshot).toBeDefined();
+    expect(run(s, { type: 'snapshot', snapshot: snapshot() }).connection).toBe('connected');
+  });
+
+  it('toggles help, which swallows other keys until closed', () => {
+    let s = run(initialState('queues'), cmd('help'));
+    expect(s.help).toBe(true);
+    expect(run(s, cmd('next-view')).view).toBe('queues');
+    s = run(s, cmd('back'));
+    expect(s.help).toBe(false);
+  });
+});
+
+describe('keymap', () => {
+  it('resolves keys per view; destructive bulk keys are uppercase', () => {
+    expect(resolveKey({ input: 'p' }, 'queues')?.command).toBe('pause');
+    expect(resolveKey({ input: 'p' }, 'dead')).toBeUndefined();
+    expect(resolveKey({ input: 'R' }, 'dead')?.command).toBe('retry-all-dead');
+    expect(resolveKey({ input: 'D' }, 'dead')?.command).toBe('delete-all-dead');
+    expect(resolveKey({ input: '', downArrow: true }, 'pools')?.command).toBe('down');
+    expect(resolveKey({ input: '', tab: true, shift: true }, 'pools')?.command).toBe('prev-view');
+    for (const binding of KEYMAP.filter((b) => b.command.endsWith('all-dead'))) {
+      expect(binding.keys).toBe(binding.keys.toUpperCase());
+    }
+  });
+
+  it('keeps the footer within 80 columns in every view', () => {
+    for (const view of ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead'] as const) {
+      const line = footerBindings(view).map((b) => `${b.keys} ${b.label}`).join('  ');
+      expect(line.length, view).toBeLessThanOrEqual(79);
+    }
+  });
+});
