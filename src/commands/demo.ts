@@ -19,7 +19,8 @@ const DEMO_NAMESPACE = 'work-demo';
 export const command: Command = {
   usage: 'work demo [--redis URL] [-n NAMESPACE] [--duration SECONDS]',
   details: [
-    `Runs sample jobs in namespace "${DEMO_NAMESPACE}" (unless -n is given). When nothing answers at`,
+    `Runs sample jobs in namespace "${DEMO_NAMESPACE}" (unless -n is given) and opens the console`,
+    '(work top) on them; without a terminal it prints counts instead. When nothing answers at',
     '--redis, starts a private redis-server (persistence off) and removes it on exit.',
   ].join('\n'),
   flags: {
@@ -50,7 +51,17 @@ export const command: Command = {
       ctx.stderr.write(`work demo: namespace "${namespace}" on ${server ? `a private redis-server (${url})` : maskRedisUrl(url)}; Ctrl-C to stop\n`);
       ctx.stderr.write(`  watch it from another shell: work queues --redis ${maskRedisUrl(url)} -n ${namespace}\n`);
       const client = new Client({ redis, namespace });
-      await showLiveCounts(ctx, client, duration);
+      if ((ctx.stdout as NodeJS.WriteStream).isTTY && !ctx.global.json) {
+        // The console until the user quits (or --duration runs out).
+        const stop = new AbortController();
+        ctx.signal.addEventListener('abort', () => stop.abort(), { once: true });
+        const timer = duration === undefined ? undefined : setTimeout(() => stop.abort(), duration * 1000);
+        const { runConsole } = await import('../tui/run-console.js');
+        await runConsole({ client, namespace, intervalMs: 1000, signal: stop.signal });
+        if (timer) clearTimeout(timer);
+      } else {
+        await showLiveCounts(ctx, client, duration);
+      }
       return 0;
     } finally {
       for (const cleanup of cleanups) await cleanup().catch(() => undefined);
@@ -96,7 +107,7 @@ function startProducer(enqueuer: Enqueuer, onError: (error: unknown) => void): {
   return { stop: () => clearInterval(timer) };
 }
 
-/** Until `work top` exists: a table of queue counts, redrawn every 2 s. */
+/** Without a terminal: one line of counts every 2 s (a table when piped to a TTY-less log is noise). */
 async function showLiveCounts(ctx: CommandContext, client: Client, durationSeconds: number | undefined): Promise<void> {
   const tty = Boolean((ctx.stdout as NodeJS.WriteStream).isTTY);
   const deadline = durationSeconds === undefined ? Infinity : Date.now() + durationSeconds * 1000;

@@ -1,12 +1,7 @@
-// `work top`: the live console, full screen. The terminal is restored on quit,
-// on Ctrl-C and on a crash.
-import React from 'react';
+// `work top`: the live console, full screen.
 import { Client } from '../engine/client.js';
 import type { Command } from './command.js';
 import { UsageError } from './exit-codes.js';
-
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 export const command: Command = {
   usage: 'work top [--redis URL] [-n NAMESPACE] [--interval SECONDS]',
@@ -22,31 +17,15 @@ export const command: Command = {
     // Reconnect forever in the background, but fail reads at once while down so the screen says so.
     const redis = await ctx.connect({ persistent: true, extra: { enableOfflineQueue: false, maxRetriesPerRequest: 1 } });
     redis.on('error', () => undefined);
-    const client = new Client({ redis, namespace: ctx.global.namespace });
-    const [{ render }, { App }] = await Promise.all([import('ink'), import('../tui/app.js')]);
-
-    let restored = false;
-    const restore = () => {
-      if (restored) return;
-      restored = true;
-      process.stdout.write(LEAVE_ALT_SCREEN);
-    };
-    process.once('exit', restore);
-    process.stdout.write(ENTER_ALT_SCREEN);
     try {
-      const instance = render(
-        React.createElement(App, {
-          client,
-          namespace: ctx.global.namespace,
-          intervalMs: interval * 1000,
-          color: !process.env.NO_COLOR,
-        }),
-        { exitOnCtrlC: true, patchConsole: true },
-      );
-      ctx.signal.addEventListener('abort', () => instance.unmount(), { once: true });
-      await instance.waitUntilExit();
+      const { runConsole } = await import('../tui/run-console.js');
+      await runConsole({
+        client: new Client({ redis, namespace: ctx.global.namespace }),
+        namespace: ctx.global.namespace,
+        intervalMs: interval * 1000,
+        signal: ctx.signal,
+      });
     } finally {
-      restore();
       redis.disconnect();
     }
   },
