@@ -165,14 +165,18 @@ export class Client {
 
   /** One observation per worker id the heartbeats list, in gocraft's order (pool id, then worker id). */
   async workerObservations(): Promise<WorkerObservation[]> {
-    const workers = (await this.workerPoolHeartbeats()).flatMap((h) =>
-      h.workerIds.map((workerId) => ({ workerId, poolId: h.poolId })),
-    );
-    if (workers.length === 0) return [];
+    return (await this.poolsAndObservations()).observations;
+  }
+
+  /** Heartbeats and observations from one read of the heartbeats (three round trips in all). */
+  async poolsAndObservations(): Promise<{ pools: PoolHeartbeat[]; observations: WorkerObservation[] }> {
+    const pools = await this.workerPoolHeartbeats();
+    const workers = pools.flatMap((h) => h.workerIds.map((workerId) => ({ workerId, poolId: h.poolId })));
+    if (workers.length === 0) return { pools, observations: [] };
     const pipe = this.redis.pipeline();
     for (const { workerId } of workers) pipe.hgetall(observationKey(this.prefix, workerId));
     const hashes = (await run(pipe)) as Array<Record<string, string>>;
-    return workers.map(({ workerId, poolId }, i) => observationFromHash(workerId, poolId, hashes[i] ?? {}));
+    return { pools, observations: workers.map(({ workerId, poolId }, i) => observationFromHash(workerId, poolId, hashes[i] ?? {})) };
   }
 
   /** 20 scheduled jobs per 1-based page, soonest first; score = run at. */

@@ -11,15 +11,15 @@ export interface SnapshotRequest {
 
 export async function fetchSnapshot(client: Client, request: SnapshotRequest, nowMs: number): Promise<ClusterSnapshot> {
   const pageRead = request.set ? readPage(client, request.set, request.page) : Promise.resolve(undefined);
-  const [queues, observations, stats, counts, server, page] = await Promise.all([
+  // Nine round trips, sent concurrently: queues 2, pools and workers 3, then one each.
+  const [queues, { pools, observations }, stats, counts, server, page] = await Promise.all([
     client.queues(),
-    client.workerObservations(),
+    client.poolsAndObservations(),
     client.stats(),
     client.setCounts(),
     client.serverInfo(),
     pageRead,
   ]);
-  const pools = await client.workerPoolHeartbeats();
   return {
     at: nowMs,
     queues,
