@@ -15,7 +15,7 @@
 //   unique_key when it has one (gocraft recomputes it, spec 16.1.4).
 import type { Redis } from 'ioredis';
 import { epochSeconds, systemClock, type Clock } from './clock.js';
-import { execOrThrow as run } from './enqueuer.js';
+import { execOrThrow as run } from './redis/pipeline.js';
 import { NotDeletedError, NotRetriedError } from './errors.js';
 import { clearFailure, uniqueKeyMapFromRawArgs } from './job.js';
 import {

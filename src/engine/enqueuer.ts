@@ -8,7 +8,8 @@ import { makeId } from './ids.js';
 import { encodeJob, encodeUniqueKeyMap, type Job } from './job.js';
 import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { queueScript, runScript } from './redis/scripts.js';
+import { execOrThrow } from './redis/pipeline.js';
+import { queueScript } from './redis/scripts.js';
 import { validateArgs, validateJobName } from './validation.js';
 
 export type JobArgs = Record<string, unknown>;
@@ -195,13 +196,4 @@ function validateDelay(seconds: number): number {
     throw new InvalidArgumentError(`delay must be a number of seconds >= 0, got ${String(seconds)}`);
   }
   return Math.floor(seconds);
-}
-
-/** Run a pipeline and raise the first command error instead of returning it. */
-export async function execOrThrow(pipe: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
-  const results = (await pipe.exec()) ?? [];
-  return results.map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
 }

@@ -5,7 +5,7 @@
 // (it stops at the first batch that moved nothing, spec 16.1.7); instead a
 // cursor remembers where the next unseen member starts.
 import type { Redis } from 'ioredis';
-import { execOrThrow } from '../enqueuer.js';
+import { execOrThrow } from '../redis/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { BulkOptions } from './types.js';
 
