@@ -6,6 +6,7 @@ import { goJsonStringify } from './go-json.js';
 import type { Job } from './job.js';
 import { observationKey } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
+import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
 
 interface Observation {
@@ -88,7 +89,7 @@ export class Observer {
       pipe.expire(key, OBSERVATION_TTL_SECONDS);
     }
     this.dirty.clear();
-    await pipe.exec();
+    await execOrThrow(pipe);
   }
 }
 

@@ -7,6 +7,7 @@ import { deadLetterBytes } from './dead-letter.js';
 import { decodeJob, markRequeued } from './job.js';
 import { deadKey, knownJobsKey, queueKey, retryKey, scheduledKey, wakeChannel } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
+import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
 import { runScript } from './redis/scripts.js';
 
@@ -90,7 +91,7 @@ export async function moveMembersToQueues(
     for (const [member, reason] of poison) {
       pipe.zrem(source, member).zadd(deadKey(prefix), now, deadLetterBytes(member, 'unknown', reason, now));
     }
-    await pipe.exec();
+    await execOrThrow(pipe);
   }
   return moved;
 }
