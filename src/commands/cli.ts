@@ -37,6 +37,25 @@ function version(): string {
   return pkg.version;
 }
 
+/**
+ * The argument parser reads `--args -` as an empty flag and a positional "-";
+ * for string flags a lone "-" is the value (stdin), so join the two.
+ */
+function attachDashValues(argv: string[], flags: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) : '';
+    if (name && flags[name]?.type === 'string' && argv[i + 1] === '-') {
+      out.push(`${arg}=-`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
@@ -67,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cli = meow(help, {
     importMeta: import.meta,
-    argv: rest,
+    argv: attachDashValues(rest, command.flags),
     flags: { ...command.flags, ...GLOBAL_FLAGS } as never,
     allowUnknownFlags: false,
     autoHelp: false,
