@@ -49,11 +49,14 @@ async function runAll(ctx: CommandContext, client: Client, spec: RepairSpec, job
   const progress = progressReporter(ctx.stderr, spec.past);
   const result = await spec.all(client, ctx, jobName, (done, total) => progress.update(done, total));
   progress.end();
-  if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, interrupted: result.aborted });
   if (result.aborted) {
-    ctx.stderr.write(`interrupted: ${spec.past} ${result.done} of ${result.total} ${what}; the rest are still dead\n`);
+    // The run stopped between batches: count what is still dead, for the operator's next step.
+    const { count: remaining } = await client.deadJobs(1, jobName ? { jobName } : {});
+    if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, remaining, interrupted: true });
+    ctx.stderr.write(`interrupted: ${spec.past} ${result.done} ${what}; ${remaining} are still dead\n`);
     return EXIT.failed;
   }
+  if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, interrupted: false });
   if (!ctx.global.json) ctx.stdout.write(`${spec.past} ${result.done} of ${result.total} ${what}\n`);
   return EXIT.ok;
 }
