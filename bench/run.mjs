@@ -1,0 +1,233 @@
+// `npm run bench`: work and BullMQ side by side on one private redis-server,
+// alternating, several runs, medians and ratios; results in bench/results/.
+// Flags: --runs N (default 3), --quick (smaller sizes), --only a,b (scenario names).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Client, Enqueuer } from '../dist/index.js';
+import { fetchSnapshot } from '../dist/tui/data/fetch-snapshot.js';
+import { startRedisServer } from '../dist/support/private-redis.js';
+import { machine, median, QUEUES, startWorkerProcess } from './lib.mjs';
+import { seedConsoleCluster, countRoundTrips } from './seed.mjs';
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const value = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : args[i + 1];
+};
+const quick = flag('quick');
+const runs = Number(value('runs', quick ? 1 : 3));
+const only = value('only', 'throughput,latency,console,repair').split(',');
+const SIZES = {
+  jobs: quick ? 20_000 : 100_000,
+  latencySeconds: quick ? 5 : 20,
+  dead: quick ? 100_000 : 1_000_000,
+};
+const CONCURRENCY = 50;
+
+const server = await startRedisServer(['--maxmemory', '0']);
+const admin = new Redis(server.url);
+const info = await admin.info('server');
+const env = machine(/redis_version:(\S+)/.exec(info)?.[1]);
+const results = { at: new Date().toISOString(), machine: env, sizes: SIZES, runs, scenarios: {} };
+const rows = [];
+let round = 0;
+const fresh = (lib) => `${lib}${++round}`;
+console.error(`bench: ${env.cpu}, ${env.cores} cores, node ${env.node}, redis ${env.redis}; ${runs} run(s)${quick ? ', quick sizes' : ''}`);
+
+// ---- 1 and 3: throughput and worker memory ---------------------------------
+async function throughputRun(lib) {
+  const ns = fresh(lib);
+  const jobs = Array.from({ length: SIZES.jobs }, (_, i) => ({ name: QUEUES[i % QUEUES.length], args: { i } }));
+  const enqueueStart = performance.now();
+  if (lib === 'work') {
+    const enqueuer = new Enqueuer({ redis: server.url, namespace: ns });
+    const chunks = [];
+    for (let i = 0; i < jobs.length; i += 1000) chunks.push(jobs.slice(i, i + 1000));
+    // A few chunks in flight, as a producer service would send them.
+    for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map((c) => enqueuer.enqueueBulk(c)));
+    await enqueuer.close();
+  } else {
+    const queues = QUEUES.map((name) => new Queue(name, { connection: { host: '127.0.0.1', port: server.port }, prefix: ns }));
+    const byQueue = QUEUES.map((name) => jobs.filter((j) => j.name === name));
+    const pending = [];
+    for (let q = 0; q < QUEUES.length; q++) {
+      for (let i = 0; i < byQueue[q].length; i += 1000) {
+        pending.push(queues[q].addBulk(byQueue[q].slice(i, i + 1000).map((j) => ({ name: j.name, data: j.args, opts: { removeOnComplete: true, removeOnFail: true } }))));
+        if (pending.length >= 4) await Promise.all(pending.splice(0));
+      }
+    }
+    await Promise.all(pending);
+    await Promise.all(queues.map((q) => q.close()));
+  }
+  const enqueueMs = performance.now() - enqueueStart;
+  const worker = startWorkerProcess(`./workers/${lib}-worker.mjs`, [server.url, ns, 'throughput', String(SIZES.jobs), String(CONCURRENCY)]);
+  await worker.nextLine();
+  worker.send('go');
+  const result = JSON.parse(await worker.nextLine());
+  await worker.exited;
+  return { enqueuePerSec: SIZES.jobs / (enqueueMs / 1000), processPerSec: SIZES.jobs / (result.ms / 1000), rssMiB: result.rssPeak / 2 ** 20 };
+}
+
+// ---- 2: pick-up latency ----------------------------------------------------
+async function latencyRun(lib) {
+  const ns = fresh(lib);
+  const worker = startWorkerProcess(`./workers/${lib}-worker.mjs`, [server.url, ns, 'latency', '0', String(CONCURRENCY)]);
+  await worker.nextLine();
+  worker.send('go');
+  let add;
+  let close;
+  if (lib === 'work') {
+    const enqueuer = new Enqueuer({ redis: server.url, namespace: ns });
+    add = (name) => enqueuer.enqueue(name, { t: Date.now() });
+    close = () => enqueuer.close();
+  } else {
+    const queues = Object.fromEntries(QUEUES.map((name) => [name, new Queue(name, { connection: { host: '127.0.0.1', port: server.port }, prefix: ns })]));
+    add = (name) => queues[name].add(name, { t: Date.now() }, { removeOnComplete: true, removeOnFail: true });
+    close = () => Promise.all(Object.values(queues).map((q) => q.close()));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  // A steady 1,000 jobs/s: one job per millisecond of schedule, sent in 1 ms ticks.
+  const start = performance.now();
+  let sent = 0;
+  const total = SIZES.latencySeconds * 1000;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(performance.now() - start));
+    const batch = [];
+    while (sent < due) batch.push(add(QUEUES[sent++ % QUEUES.length]));
+    await Promise.all(batch);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  worker.send('report');
+  const steady = JSON.parse(await worker.nextLine());
+  // An idle pool picking up a single job: idle for 2.5 s first, five times.
+  const idle = [];
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 2500));
+    await add('q0');
+    await new Promise((r) => setTimeout(r, 300));
+    worker.send('report');
+    idle.push(JSON.parse(await worker.nextLine()).max);
+  }
+  await close();
+  worker.send('exit');
+  await worker.exited;
+  return { p50: steady.p50, p99: steady.p99, max: steady.max, received: steady.count, idlePickupMs: median(idle) };
+}
+
+async function compare(name, run, metrics) {
+  console.error(`bench: ${name}…`);
+  const samples = { work: [], bullmq: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const lib of i % 2 === 0 ? ['work', 'bullmq'] : ['bullmq', 'work']) {
+      samples[lib].push(await run(lib));
+      await admin.flushall(); // the private server is ours alone
+    }
+  }
+  results.scenarios[name] = samples;
+  for (const [metric, label, unit, better] of metrics) {
+    const w = median(samples.work.map((s) => s[metric]));
+    const b = median(samples.bullmq.map((s) => s[metric]));
+    rows.push({ scenario: name, metric: label, work: w, bullmq: b, ratio: w / b, unit, better });
+  }
+}
+
+if (only.includes('throughput')) {
+  await compare('throughput', throughputRun, [
+    ['enqueuePerSec', `bulk enqueue ${SIZES.jobs} jobs`, 'jobs/s', 'higher'],
+    ['processPerSec', `process ${SIZES.jobs} no-op jobs, 5 queues`, 'jobs/s', 'higher'],
+    ['rssMiB', 'worker peak RSS', 'MiB', 'lower'],
+  ]);
+}
+if (only.includes('latency')) {
+  await compare('latency', latencyRun, [
+    ['p50', 'pick-up p50 at 1,000 jobs/s', 'ms', 'lower'],
+    ['p99', 'pick-up p99 at 1,000 jobs/s', 'ms', 'lower'],
+    ['max', 'pick-up max at 1,000 jobs/s', 'ms', 'lower'],
+    ['idlePickupMs', 'idle pool picks up one job', 'ms', 'lower'],
+  ]);
+}
+
+// ---- 4 and 5: console cost and bulk repair (work only) ----------------------
+if (only.includes('console') || only.includes('repair')) {
+  const ns = fresh('work');
+  console.error(`bench: seeding 1,000 queues, 100 pools and ${SIZES.dead} dead jobs…`);
+  await seedConsoleCluster(admin, ns, SIZES.dead);
+  const redis = new Redis(server.url);
+  const counter = countRoundTrips(redis);
+  const client = new Client({ redis, namespace: ns });
+  const refreshes = [];
+  for (let i = 0; i < 5; i++) {
+    await admin.config('RESETSTAT');
+    const trips = counter.count();
+    const t0 = performance.now();
+    await fetchSnapshot(client, { set: 'dead', page: 1 }, Date.now());
+    const wallMs = performance.now() - t0;
+    const stats = await admin.info('commandstats');
+    // The INFO call of the refresh itself counts; RESETSTAT before each refresh isolates it.
+    const usec = [...stats.matchAll(/usec=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    refreshes.push({ roundTrips: counter.count() - trips, redisMs: usec / 1000, wallMs });
+  }
+  results.scenarios.console = refreshes;
+  rows.push({ scenario: 'console', metric: `work top refresh: round trips (${SIZES.dead} dead)`, work: median(refreshes.map((r) => r.roundTrips)), unit: '', better: 'lower' });
+  rows.push({ scenario: 'console', metric: 'work top refresh: Redis time', work: median(refreshes.map((r) => r.redisMs)), unit: 'ms', better: 'lower' });
+  rows.push({ scenario: 'console', metric: 'work top refresh: wall time', work: median(refreshes.map((r) => r.wallMs)), unit: 'ms', better: 'lower' });
+
+  if (only.includes('repair')) {
+    console.error(`bench: retry-all on ${SIZES.dead} dead jobs, probing Redis with PING every 10 ms…`);
+    const probe = new Redis(server.url);
+    let worstPingMs = 0;
+    let probing = true;
+    const probeLoop = (async () => {
+      while (probing) {
+        const t0 = performance.now();
+        await probe.ping();
+        worstPingMs = Math.max(worstPingMs, performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    const t0 = performance.now();
+    const { retried, total } = await client.retryAllDeadJobs();
+    const seconds = (performance.now() - t0) / 1000;
+    probing = false;
+    await probeLoop;
+    probe.disconnect();
+    results.scenarios.repair = { retried, total, seconds, worstPingMs };
+    rows.push({ scenario: 'repair', metric: `retry-dead --all on ${retried} dead jobs`, work: seconds, unit: 's', better: 'lower' });
+    rows.push({ scenario: 'repair', metric: 'longest Redis stall meanwhile (PING)', work: worstPingMs, unit: 'ms', better: 'lower' });
+  }
+  redis.disconnect();
+}
+
+// ---- report ------------------------------------------------------------------
+const TARGETS = {
+  [`process ${SIZES.jobs} no-op jobs, 5 queues`]: (r) => r.ratio >= 3,
+  [`bulk enqueue ${SIZES.jobs} jobs`]: (r) => r.ratio >= 3,
+  'pick-up p99 at 1,000 jobs/s': (r) => r.work <= 2,
+  'idle pool picks up one job': (r) => r.work <= 10,
+  'worker peak RSS': (r) => r.ratio <= 0.7,
+  [`work top refresh: round trips (${SIZES.dead} dead)`]: (r) => r.work <= 10,
+  [`retry-dead --all on ${SIZES.dead} dead jobs`]: (r) => r.work <= 15 * (SIZES.dead / 1_000_000),
+  'longest Redis stall meanwhile (PING)': (r) => r.work <= 50,
+};
+const fmt = (n) => (n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
+const lines = [
+  `| scenario | metric | work | BullMQ | work / BullMQ | target |`,
+  `|---|---|---:|---:|---:|---|`,
+  ...rows.map((r) => {
+    const check = TARGETS[r.metric];
+    const target = check ? (check(r) ? 'met' : 'MISSED') : '';
+    return `| ${r.scenario} | ${r.metric} | ${fmt(r.work)} ${r.unit} | ${r.bullmq === undefined ? '' : `${fmt(r.bullmq)} ${r.unit}`} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`} | ${target} |`;
+  }),
+];
+console.log(`\nMachine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node}; Redis ${env.redis}; medians of ${runs} run(s)\n`);
+console.log(lines.join('\n'));
+results.table = rows;
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${results.at.replace(/[:.]/g, '-')}.json`, import.meta.url);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.error(`bench: results written to ${file.pathname}`);
+admin.disconnect();
+await server.stop();
