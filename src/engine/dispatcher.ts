@@ -18,6 +18,7 @@ import {
   wakeChannel,
 } from './keys.js';
 import { JobRequeuedError } from './errors.js';
+import { LazyAbort } from './lazy-abort.js';
 import { samplePriorityOrder } from './priority-sampler.js';
 import type { PoolContext } from './pool-context.js';
 import { queueScript, runScript } from './redis/scripts.js';
@@ -41,6 +42,7 @@ interface Running extends FetchedJob {
 
 /** Idle polling steps (ms) for queues filled by producers that send no wake-up. */
 const IDLE_POLL_MS = [10, 50, 100, 250, 500, 1000];
+const MAX_TRIPS_IN_FLIGHT = 2;
 const ERROR_RETRY_MS = [50, 200, 500, 1000, 2000];
 
 export class Dispatcher {
@@ -49,8 +51,11 @@ export class Dispatcher {
   private readonly freeWorkers: string[];
   private readonly running = new Set<Running>();
   private pendingAcks: Ack[] = [];
-  private inFlight = false;
-  private again = false;
+  /** Round trips under way, and the worker slots their fetches may fill. */
+  private inFlight = 0;
+  private reserved = 0;
+  /** The last fetch came back short: fetch again only when something changes. */
+  private idle = false;
   private stopping = false;
   private stopped = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -93,11 +98,8 @@ export class Dispatcher {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    void this.loop();
+    this.idle = false;
+    this.pump();
   }
 
   /** A wake-up message: a queue went from empty to non-empty. */
@@ -163,50 +165,65 @@ export class Dispatcher {
   }
 
   private async tripSettled(): Promise<void> {
-    while (this.inFlight) await new Promise((r) => setTimeout(r, 5));
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async flushAcks(): Promise<void> {
-    while (this.pendingAcks.length > 0 || this.inFlight) {
-      if (this.inFlight) {
+    while (this.pendingAcks.length > 0 || this.inFlight > 0) {
+      if (this.inFlight > 0) {
         await new Promise((r) => setTimeout(r, 5));
         continue;
       }
-      this.inFlight = true;
+      this.inFlight++;
       try {
         await this.trip(0);
       } finally {
-        this.inFlight = false;
+        this.inFlight--;
       }
     }
   }
 
-  private async loop(): Promise<void> {
-    this.inFlight = true;
-    try {
-      do {
-        this.again = false;
-        const want = this.stopping ? 0 : this.freeWorkers.length;
-        if (want === 0 && this.pendingAcks.length === 0) break;
-        let fetched: number;
-        try {
-          fetched = await this.trip(want);
-          this.errorStep = 0;
-        } catch (error) {
-          this.ctx.report('fetch', error);
-          this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
-          return;
-        }
-        if (want > 0 && fetched < want && !this.again) {
-          if (this.running.size === 0 && this.pendingAcks.length === 0) this.resolveDrain();
-          this.scheduleRetry(IDLE_POLL_MS, () => this.idleStep++);
-        } else if (fetched > 0) {
-          this.idleStep = 0;
-        }
-      } while (this.again);
-    } finally {
-      this.inFlight = false;
+  /**
+   * Start round trips while there is something to send, up to two at once:
+   * while one is on the wire the other's jobs run, so neither Redis nor this
+   * process waits for the other. Fetches ask only for slots no trip under way
+   * may fill, so a pool never takes more jobs than it has workers.
+   */
+  private pump(): void {
+    while (this.inFlight < MAX_TRIPS_IN_FLIGHT) {
+      const want = this.stopping || this.idle ? 0 : this.freeWorkers.length - this.reserved;
+      if (want <= 0 && this.pendingAcks.length === 0) return;
+      void this.tripOnce(Math.max(0, want));
     }
+  }
+
+  private async tripOnce(want: number): Promise<void> {
+    this.inFlight++;
+    this.reserved += want;
+    let fetched: number;
+    try {
+      fetched = await this.trip(want);
+      this.errorStep = 0;
+    } catch (error) {
+      this.inFlight--;
+      this.reserved -= want;
+      this.ctx.report('fetch', error);
+      this.idle = true;
+      this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
+      return;
+    }
+    this.inFlight--;
+    this.reserved -= want;
+    if (want > 0 && fetched < want) {
+      // Queues are empty, paused or capped for now: wait for a wake-up, a
+      // finished job or the idle poll instead of asking again at once.
+      this.idle = true;
+      if (this.running.size === 0 && this.pendingAcks.length === 0 && this.inFlight === 0) this.resolveDrain();
+      this.scheduleRetry(IDLE_POLL_MS, () => this.idleStep++);
+    } else if (fetched > 0) {
+      this.idleStep = 0;
+    }
+    this.pump();
   }
 
   private scheduleRetry(steps: readonly number[], next: () => number): void {
@@ -266,7 +283,7 @@ export class Dispatcher {
   private begin(bytes: string, queueName: string): void {
     const workerId = this.freeWorkers.pop();
     if (workerId === undefined) throw new Error('fetched more jobs than free workers');
-    const job: Running = { bytes, queueName, workerId, controller: new AbortController(), returned: false };
+    const job: Running = { bytes, queueName, workerId, controller: new LazyAbort(), returned: false };
     this.running.add(job);
     void this.run(job).then(
       (outcome) => this.finish(job, outcome),

@@ -20,7 +20,7 @@ export interface JobContext<Args = Record<string, unknown>> {
   checkin(message: string): void;
 }
 
-export function makeJobContext(job: Job, signal: AbortSignal, checkin: (message: string) => void): JobContext {
+export function makeJobContext(job: Job, abort: { readonly signal: AbortSignal }, checkin: (message: string) => void): JobContext {
   return {
     name: job.name,
     id: job.id,
@@ -30,7 +30,10 @@ export function makeJobContext(job: Job, signal: AbortSignal, checkin: (message:
     lastError: job.lastError,
     failedAt: job.failedAt,
     unique: job.unique,
-    signal,
+    // Made on first use: most handlers never look at it.
+    get signal() {
+      return abort.signal;
+    },
     checkin,
   };
 }

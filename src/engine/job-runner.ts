@@ -7,6 +7,7 @@ import { failureFate } from './backoff.js';
 import { deadLetterBytes } from './dead-letter.js';
 import { errorMessage, InvalidJobError, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
+import type { LazyAbort } from './lazy-abort.js';
 import { decodeJob, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
 import type { ResolvedJobOptions } from './job-options.js';
 import { inProgressKey, uniqueKey } from './keys.js';
@@ -44,7 +45,7 @@ export interface FetchedJob {
   /** Name of the queue it came from. */
   queueName: string;
   workerId: string;
-  controller: AbortController;
+  controller: LazyAbort;
 }
 
 export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Outcome> {
@@ -79,7 +80,7 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
 
   deps.observer.started(workerId, job);
   emit('job:started', event);
-  const context = makeJobContext(job, fetched.controller.signal, (message) =>
+  const context = makeJobContext(job, fetched.controller, (message) =>
     deps.observer.checkin(workerId, job.id, String(message)),
   );
   try {
@@ -99,7 +100,7 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
 }
 
 function requeuedAtStop(fetched: FetchedJob): boolean {
-  return fetched.controller.signal.aborted && fetched.controller.signal.reason instanceof JobRequeuedError;
+  return fetched.controller.aborted && fetched.controller.reason instanceof JobRequeuedError;
 }
 
 function fail(
@@ -164,7 +165,7 @@ async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): P
   return { job: replacement, bytes: marker };
 }
 
-function withTimeout(work: Promise<void>, timeoutMs: number, controller: AbortController): Promise<void> {
+function withTimeout(work: Promise<void>, timeoutMs: number, controller: LazyAbort): Promise<void> {
   if (timeoutMs <= 0) return work;
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -13,7 +13,8 @@ interface Observation {
   jobName: string;
   jobId: string;
   startedAt: number;
-  args: string;
+  /** Encoded at flush time: most jobs finish before a flush ever sees them. */
+  args: Record<string, unknown> | null;
   checkin?: string;
   checkinAt?: number;
 }
@@ -42,12 +43,11 @@ export class Observer {
   }
 
   started(workerId: string, job: Job): void {
-    const empty = job.args === null || Object.keys(job.args).length === 0;
     this.current.set(workerId, {
       jobName: job.name,
       jobId: job.id,
       startedAt: epochSeconds(this.ctx.clock),
-      args: empty ? '' : safeGoJson(job.args),
+      args: job.args,
     });
     this.dirty.add(workerId);
   }
@@ -82,7 +82,9 @@ export class Observer {
         pipe.del(key);
         continue;
       }
-      pipe.hset(key, { job_name: o.jobName, job_id: o.jobId, started_at: o.startedAt, args: o.args });
+      // gocraft writes the empty string for nil or empty args.
+      const args = o.args === null || Object.keys(o.args).length === 0 ? '' : safeGoJson(o.args);
+      pipe.hset(key, { job_name: o.jobName, job_id: o.jobId, started_at: o.startedAt, args });
       // A new job must not show the previous job's check-in (gocraft bug).
       if (o.checkin === undefined || o.checkin === '') pipe.hdel(key, 'checkin', 'checkin_at');
       else pipe.hset(key, { checkin: o.checkin, checkin_at: o.checkinAt ?? 0 });

@@ -24,21 +24,23 @@
 local poolId = ARGV[1]
 local missing = 0
 local jobCount = (#KEYS - 4) / 3
+-- Lock and counter changes are summed per job name and applied once each:
+-- a batch is usually many jobs of a few names.
+local released = {}
 
 for j = 1, jobCount do
   local k = 4 + (j - 1) * 3
   local a = 1 + (j - 1) * 5
   local bytes, name, outcome = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   if redis.call('LREM', KEYS[k + 1], 1, bytes) == 1 then
-    if redis.call('DECR', KEYS[k + 2]) < 0 then
-      redis.call('SET', KEYS[k + 2], 0)
+    local r = released[name]
+    if not r then
+      r = { lock = KEYS[k + 2], lockInfo = KEYS[k + 3], done = 0, failed = 0 }
+      released[name] = r
     end
-    if redis.call('HINCRBY', KEYS[k + 3], poolId, -1) < 0 then
-      redis.call('HSET', KEYS[k + 3], poolId, 0)
-    end
-    redis.call('HINCRBY', KEYS[3], name, 1)
+    r.done = r.done + 1
     if outcome ~= 'ok' then
-      redis.call('HINCRBY', KEYS[4], name, 1)
+      r.failed = r.failed + 1
       if outcome == 'retry' then
         redis.call('ZADD', KEYS[1], ARGV[a + 4], ARGV[a + 5])
       elseif outcome == 'dead' then
@@ -47,6 +49,19 @@ for j = 1, jobCount do
     end
   else
     missing = missing + 1
+  end
+end
+
+for name, r in pairs(released) do
+  if redis.call('DECRBY', r.lock, r.done) < 0 then
+    redis.call('SET', r.lock, 0)
+  end
+  if redis.call('HINCRBY', r.lockInfo, poolId, -r.done) < 0 then
+    redis.call('HSET', r.lockInfo, poolId, 0)
+  end
+  redis.call('HINCRBY', KEYS[3], name, r.done)
+  if r.failed > 0 then
+    redis.call('HINCRBY', KEYS[4], name, r.failed)
   end
 end
 
