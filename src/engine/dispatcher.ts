@@ -56,6 +56,8 @@ export class Dispatcher {
   private reserved = 0;
   /** The last fetch came back short: fetch again only when something changes. */
   private idle = false;
+  /** Counts wake-ups, so a trip can tell one arrived while it was on the wire. */
+  private wakes = 0;
   private stopping = false;
   private stopped = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -105,6 +107,7 @@ export class Dispatcher {
   /** A wake-up message: a queue went from empty to non-empty. */
   wake(): void {
     this.idleStep = 0;
+    this.wakes++;
     this.kick();
   }
 
@@ -200,6 +203,7 @@ export class Dispatcher {
   private async tripOnce(want: number): Promise<void> {
     this.inFlight++;
     this.reserved += want;
+    const wakesBefore = this.wakes;
     let fetched: number;
     try {
       fetched = await this.trip(want);
@@ -214,7 +218,9 @@ export class Dispatcher {
     }
     this.inFlight--;
     this.reserved -= want;
-    if (want > 0 && fetched < want) {
+    // A wake-up that came while this fetch was on the wire may announce a job
+    // the fetch did not see: ask again at once rather than going idle.
+    if (want > 0 && fetched < want && this.wakes === wakesBefore) {
       // Queues are empty, paused or capped for now: wait for a wake-up, a
       // finished job or the idle poll instead of asking again at once.
       this.idle = true;
