@@ -25,6 +25,7 @@ import {
   knownJobsKey,
   lockKey,
   maxConcurrencyKey,
+  priorityKey,
   namespacePrefix,
   observationKey,
   pausedKey,
@@ -129,12 +130,13 @@ export class Client {
         .lindex(queueKey(p, name), -1) // the oldest job, next to be taken
         .exists(pausedKey(p, name))
         .get(lockKey(p, name))
-        .get(maxConcurrencyKey(p, name));
+        .get(maxConcurrencyKey(p, name))
+        .get(priorityKey(p, name));
     }
     const replies = await run(pipe);
     const now = epochSeconds(this.clock);
     return names.map((name, i) => {
-      const [length, oldest, pausedExists, lock, maxConcurrency] = replies.slice(i * 5, i * 5 + 5);
+      const [length, oldest, pausedExists, lock, maxConcurrency, priority] = replies.slice(i * 6, i * 6 + 6);
       return queueInfo(
         name,
         {
@@ -143,6 +145,7 @@ export class Client {
           pausedExists: Number(pausedExists),
           lock: lock as string | null,
           maxConcurrency: maxConcurrency as string | null,
+          priority: priority as string | null,
         },
         now,
       );

@@ -29,6 +29,9 @@ export const lockInfoKey = (p: string, jobName: string): string => `${p}jobs:${j
 
 export const maxConcurrencyKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:max_concurrency`;
 
+/** work only: the priority the last started pool gave this job name (for the console). */
+export const priorityKey = (p: string, jobName: string): string => `${p}jobs:${jobName}:priority`;
+
 export const knownJobsKey = (p: string): string => `${p}known_jobs`;
 export const scheduledKey = (p: string): string => `${p}scheduled`;
 export const retryKey = (p: string): string => `${p}retry`;

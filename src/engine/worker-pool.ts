@@ -12,7 +12,7 @@ import { Heartbeater } from './heartbeater.js';
 import { makeId } from './ids.js';
 import { resolveJobOptions, type JobOptions } from './job-options.js';
 import { runJob, type RegisteredJob } from './job-runner.js';
-import { knownJobsKey, maxConcurrencyKey, namespacePrefix, wakeChannel } from './keys.js';
+import { knownJobsKey, maxConcurrencyKey, namespacePrefix, priorityKey, wakeChannel } from './keys.js';
 import { composeMiddleware, type Handler, type Middleware } from './middleware.js';
 import { Observer } from './observer.js';
 import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
@@ -159,6 +159,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     const setup = redis.pipeline();
     for (const { name, options } of this.registrations.values()) {
       setup.set(maxConcurrencyKey(this.prefix, name), options.maxConcurrency);
+      setup.set(priorityKey(this.prefix, name), options.priority);
     }
     setup.sadd(knownJobsKey(this.prefix), ...names);
     await setup.exec();

@@ -131,6 +131,7 @@ async function compareScenario(redis: Redis, namespace: string, version: GoVersi
             paused: entry(entries, `${prefix}jobs:${q.job_name}:paused`) !== undefined,
             running: lock ? Number(lock.value) : 0,
             maxConcurrency: cap ? Number(cap.value) : 0,
+            priority: 0, // gocraft keeps no priorities in Redis
             invalidOldest: false,
           };
         }),

@@ -193,6 +193,7 @@ describe('queue latency', () => {
       paused: true,
       running: -1,
       maxConcurrency: 0,
+      priority: 0,
       invalidOldest: false,
     });
     expect(queueInfo('email', { length: 0, oldest: null, pausedExists: 0, lock: null, maxConcurrency: '3' }, 100)).toMatchObject({

@@ -60,14 +60,15 @@ describe('queues', () => {
     await t.redis.set(keys.pausedKey(t.prefix, 'b_mail'), '0'); // any value pauses
     await t.redis.set(keys.lockKey(t.prefix, 'b_mail'), '2');
     await t.redis.set(keys.maxConcurrencyKey(t.prefix, 'b_mail'), '3');
+    await t.redis.set(keys.priorityKey(t.prefix, 'b_mail'), '7'); // published by work pools
     await t.redis.lpush(keys.queueKey(t.prefix, 'unknown'), encodeJob({ name: 'unknown', id: 'x', enqueuedAt: 1, args: null, unique: false, fails: 0 }));
     clock.set(NOW * 1000);
 
     const pipeline = vi.spyOn(t.redis, 'pipeline');
     const smembers = vi.spyOn(t.redis, 'smembers');
     expect(await client.queues()).toEqual([
-      { jobName: 'a_later', count: 0, latency: 0, paused: false, running: 0, maxConcurrency: 0, invalidOldest: false },
-      { jobName: 'b_mail', count: 2, latency: 30, paused: true, running: 2, maxConcurrency: 3, invalidOldest: false },
+      { jobName: 'a_later', count: 0, latency: 0, paused: false, running: 0, maxConcurrency: 0, priority: 0, invalidOldest: false },
+      { jobName: 'b_mail', count: 2, latency: 30, paused: true, running: 2, maxConcurrency: 3, priority: 7, invalidOldest: false },
     ]);
     expect(pipeline).toHaveBeenCalledTimes(1);
     expect(smembers).toHaveBeenCalledTimes(1);
@@ -78,7 +79,7 @@ describe('queues', () => {
     await enqueuer.enqueue('bad', {});
     await t.redis.rpush(keys.queueKey(t.prefix, 'bad'), '{"name":"bad","t":"yesterday"}');
     expect(await client.queues()).toEqual([
-      { jobName: 'bad', count: 2, latency: 0, paused: false, running: 0, maxConcurrency: 0, invalidOldest: true },
+      { jobName: 'bad', count: 2, latency: 0, paused: false, running: 0, maxConcurrency: 0, priority: 0, invalidOldest: true },
     ]);
   });
 

@@ -13,7 +13,7 @@ function deadJob(i: number): JobEntry {
 function snapshot(deadTotal = 45): ClusterSnapshot {
   return {
     at: NOW * 1000,
-    queues: ['a', 'b', 'c'].map((jobName) => ({ jobName, count: 1, latency: 1, paused: false, running: 0, maxConcurrency: 0, invalidOldest: false })),
+    queues: ['a', 'b', 'c'].map((jobName) => ({ jobName, count: 1, latency: 1, paused: false, running: 0, maxConcurrency: 0, priority: 0, invalidOldest: false })),
     pools: [],
     observations: [],
     stats: [],

@@ -22,8 +22,8 @@ function snapshot(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   return {
     at: NOW * 1000,
     queues: [
-      { jobName: 'email', count: 5, latency: 12, paused: false, running: 2, maxConcurrency: 0, invalidOldest: false },
-      { jobName: 'resize', count: 0, latency: 0, paused: true, running: 0, maxConcurrency: 3, invalidOldest: false },
+      { jobName: 'email', count: 5, latency: 12, paused: false, running: 2, maxConcurrency: 0, priority: 1, invalidOldest: false },
+      { jobName: 'resize', count: 0, latency: 0, paused: true, running: 0, maxConcurrency: 3, priority: 0, invalidOldest: false },
     ],
     pools: [
       { poolId: 'a', startedAt: NOW - 100, heartbeatAt: NOW - 3, jobNames: ['email'], concurrency: 4, host: 'h1', pid: 1, workerIds: ['w1', 'w2'] },

@@ -140,6 +140,7 @@ export interface QueueReplies {
   pausedExists: number;
   lock: string | null;
   maxConcurrency: string | null;
+  priority?: string | null;
 }
 
 export function queueInfo(jobName: string, replies: QueueReplies, now: number): QueueInfo {
@@ -152,6 +153,8 @@ export function queueInfo(jobName: string, replies: QueueReplies, now: number): 
     running: parseGoInt(replies.lock ?? undefined) ?? 0,
     // gocraft's fetch treats a missing or non-numeric cap as "no cap", i.e. 0.
     maxConcurrency: Math.max(0, parseGoInt(replies.maxConcurrency ?? undefined) ?? 0),
+    // Only work pools publish priorities; 0 = unknown (a gocraft-only queue).
+    priority: Math.max(0, parseGoInt(replies.priority ?? undefined) ?? 0),
     invalidOldest,
   };
 }

@@ -14,6 +14,8 @@ export interface QueueInfo {
   running: number;
   /** 0 = unlimited. */
   maxConcurrency: number;
+  /** Priority set by the last work pool started with this job; 0 when unknown (gocraft keeps none in Redis). */
+  priority: number;
   /** The oldest job could not be decoded, so latency is 0 (gocraft crashes here, spec 16.1.10). */
   invalidOldest: boolean;
 }

@@ -18,6 +18,7 @@ const queueColumns: Column<QueueRow>[] = [
   { title: 'Running', width: 7, align: 'right', cell: (q) => String(q.running) },
   { title: 'Latency', width: 8, align: 'right', cell: (q) => (q.invalidOldest ? 'invalid' : formatAge(q.latency)), color: (q) => (q.latency > 60 ? 'yellow' : undefined) },
   { title: 'Paused', width: 6, cell: (q) => (q.paused ? 'paused' : ''), color: (q) => (q.paused ? 'yellow' : undefined) },
+  { title: 'Prio', width: 4, align: 'right', cell: (q) => (q.priority > 0 ? String(q.priority) : '') },
   { title: 'Max', width: 4, align: 'right', cell: (q) => (q.maxConcurrency > 0 ? String(q.maxConcurrency) : '') },
   { title: 'Rate', width: 7, align: 'right', cell: (q) => formatRate(q.ratePerSecond) },
   { title: 'Throughput', width: { flex: 1 }, cell: (q) => q.sparkline },
