@@ -177,23 +177,14 @@ if (only.includes('console') || only.includes('repair')) {
 
   if (only.includes('repair')) {
     console.error(`bench: retry-all on ${SIZES.dead} dead jobs, probing Redis with PING every 10 ms…`);
-    const probe = new Redis(server.url);
-    let worstPingMs = 0;
-    let probing = true;
-    const probeLoop = (async () => {
-      while (probing) {
-        const t0 = performance.now();
-        await probe.ping();
-        worstPingMs = Math.max(worstPingMs, performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const probe = startWorkerProcess('./workers/ping-probe.mjs', [server.url]);
+    await probe.nextLine();
     const t0 = performance.now();
     const { retried, total } = await client.retryAllDeadJobs();
     const seconds = (performance.now() - t0) / 1000;
-    probing = false;
-    await probeLoop;
-    probe.disconnect();
+    probe.send('report');
+    const { worstPingMs } = JSON.parse(await probe.nextLine());
+    await probe.exited;
     results.scenarios.repair = { retried, total, seconds, worstPingMs };
     rows.push({ scenario: 'repair', metric: `retry-dead --all on ${retried} dead jobs`, work: seconds, unit: 's', better: 'lower' });
     rows.push({ scenario: 'repair', metric: 'longest Redis stall meanwhile (PING)', work: worstPingMs, unit: 'ms', better: 'lower' });

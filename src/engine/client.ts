@@ -261,6 +261,8 @@ export class Client {
     const startedAt = epochSeconds(this.clock);
     const ctx = { redis: this.redis, prefix: this.prefix };
     const dead = deadKey(this.prefix);
+    // The judge decodes each member; the move reuses the names it found (per batch).
+    const names = new Map<string, string>();
     const { acted, matched, aborted } = await sweep(this.redis, {
       key: dead,
       // Jobs that die again while this runs are not retried again by it.
@@ -268,8 +270,14 @@ export class Client {
       batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
-      judge: this.judge(options.jobName, 'stuck'),
-      act: (members) => moveMembersToQueues(ctx, dead, members, epochSeconds(this.clock), clearFailure),
+      judge: this.judge(options.jobName, 'stuck', names),
+      act: async (members) => {
+        try {
+          return await moveMembersToQueues(ctx, dead, members, epochSeconds(this.clock), clearFailure, names);
+        } finally {
+          names.clear();
+        }
+      },
     });
     return { retried: acted, total: matched, aborted };
   }
@@ -368,9 +376,20 @@ export class Client {
     return uniqueKey(this.prefix, job.name, uniqueKeyMapFromRawArgs(raw));
   }
 
-  /** Sweep verdicts: decodable named jobs matching the filter are taken. */
-  private judge(jobName: string | undefined, undecodable: Verdict): (raw: string) => Verdict {
-    if (jobName === undefined) return (raw) => (nameOfMember(raw) === undefined ? undecodable : 'take');
-    return (raw) => (isNamed(raw, jobName) ? 'take' : 'stay');
+  /** Sweep verdicts: decodable named jobs matching the filter are taken (and their names noted in `names`). */
+  private judge(jobName: string | undefined, undecodable: Verdict, names?: Map<string, string>): (raw: string) => Verdict {
+    if (jobName === undefined) {
+      return (raw) => {
+        const name = nameOfMember(raw);
+        if (name === undefined) return undecodable;
+        names?.set(raw, name);
+        return 'take';
+      };
+    }
+    return (raw) => {
+      if (!isNamed(raw, jobName)) return 'stay';
+      names?.set(raw, jobName);
+      return 'take';
+    };
   }
 }

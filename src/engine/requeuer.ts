@@ -67,6 +67,8 @@ export async function moveMembersToQueues(
   members: readonly string[],
   now: number,
   rewrite: (raw: string, now: number) => string = markRequeued,
+  /** Names the caller already decoded, by member, to save decoding twice. */
+  knownNames?: ReadonlyMap<string, string>,
 ): Promise<number> {
   const { redis, prefix } = ctx;
   const keys = [source, knownJobsKey(prefix)];
@@ -75,7 +77,7 @@ export async function moveMembersToQueues(
   for (const member of members) {
     let name: string;
     try {
-      name = decodeJob(member).name;
+      name = knownNames?.get(member) ?? decodeJob(member).name;
       if (name === '') throw new Error('invalid job: no name');
     } catch (error) {
       poison.push([member, error instanceof Error ? error.message : String(error)]);

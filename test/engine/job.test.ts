@@ -380,3 +380,34 @@ describe('editTopLevel keeps decodeJob’s view consistent', () => {
     expect(decodeJob(edited)).toMatchObject({ enqueuedAt: 7, fails: 2, lastError: 'x', args: decodeJob(raw).args });
   });
 });
+
+describe('fast paths of markRequeued and clearFailure', () => {
+  // The member-by-member editor is the reference; the text fast paths must agree byte for byte.
+  const strictRequeue = (raw: string, t: number) => editTopLevel(raw, { set: { t } });
+  const strictClear = (raw: string, t: number) => editTopLevel(raw, { set: { t }, remove: ['fails', 'err', 'failed_at'] });
+
+  const samples: string[] = [];
+  for (const version of VERSIONS) {
+    for (const scenario of SCENARIOS) {
+      for (const entry of snapshot(version, scenario)) {
+        if (entry.type === 'list') samples.push(...entry.value.filter((v) => v.startsWith('{')));
+        if (entry.type === 'zset') samples.push(...entry.value.map(([m]) => m));
+      }
+    }
+  }
+  samples.push(
+    '{"name":"a","id":"b","t":1,"args":{"t":2},"fails":1,"err":"x","failed_at":3}',
+    '{"name":"a","id":"b","t":1,"args":{"x":{"fails":3}},"fails":2}',
+    '{"name":"a","id":"b","t":1,"args":{"fails":3}}',
+    '{"name":"a","id":"b","t":1,"args":null,"err":"only an error"}',
+    '{"name":"a\\"q","id":"b","t":-5,"args":{},"unique":true,"fails":1,"err":"say \\"no\\", ok","failed_at":9}',
+    '{"name":"a","id":"b","t":1,"args":{},"fails":1,"err":"x","failed_at":3,"fails":2}',
+    '{"id":"b","name":"a","t":1,"args":{}}',
+    '{"name":"a","id":"b","T":1,"args":{}}',
+  );
+
+  it.each(samples.map((s) => [s]))('agrees with the strict editor on %s', (raw) => {
+    expect(markRequeued(raw, 1795409999)).toBe(strictRequeue(raw, 1795409999));
+    expect(clearFailure(raw, 1795409999)).toBe(strictClear(raw, 1795409999));
+  });
+});
