@@ -34,6 +34,8 @@ export interface RunnerDeps {
   observer: Observer;
   jobs: ReadonlyMap<string, RegisteredJob>;
   emit: <K extends keyof PoolEventMap>(event: K, ...args: PoolEventMap[K]) => void;
+  /** Whether anyone listens: the per-job events are built only if so (a hot path). */
+  listening: (event: keyof PoolEventMap) => boolean;
 }
 
 export interface FetchedJob {
@@ -79,14 +81,14 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   if (!registered) return fail(deps, event, bytes, new StrayJobError(), undefined, started);
 
   deps.observer.started(workerId, job);
-  emit('job:started', event);
+  if (deps.listening('job:started')) emit('job:started', event);
   const context = makeJobContext(job, fetched.controller, (message) =>
     deps.observer.checkin(workerId, job.id, String(message)),
   );
   try {
     await withTimeout(registered.run(context), registered.options.timeoutMs, fetched.controller);
     if (requeuedAtStop(fetched)) return { kind: 'ok' };
-    emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
+    if (deps.listening('job:completed')) emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
     return { kind: 'ok' };
   } catch (thrown) {
     // A stopping pool gave the job back to its queue: whatever the handler did

@@ -170,11 +170,21 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       jobs.set(name, { options, run: composeMiddleware(this.middleware, handler) });
     }
     const emit: RunnerEmit = (event, ...args) => this.emitSafely(event, ...args);
+    const runnerDeps = {
+      redis,
+      prefix: this.prefix,
+      poolId: this.id,
+      clock: ctx.clock,
+      observer,
+      jobs,
+      emit,
+      listening: (event: keyof PoolEventMap) => this.listenerCount(event) > 0,
+    };
     const dispatcher = new Dispatcher(
       ctx,
       [...this.registrations.values()].map(({ name, options }) => ({ name, priority: options.priority })),
       this.workerIds,
-      (fetched) => runJob({ redis, prefix: this.prefix, poolId: this.id, clock: ctx.clock, observer, jobs, emit }, fetched),
+      (fetched) => runJob(runnerDeps, fetched),
     );
     const heartbeater = new Heartbeater(
       ctx,
