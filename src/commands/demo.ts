@@ -11,7 +11,8 @@ import { WorkerPool } from '../engine/worker-pool.js';
 import { redisServerAvailable, startRedisServer, type RedisServerHandle } from '../support/private-redis.js';
 import type { Command, CommandContext } from './command.js';
 import { RedisUnreachableError, UsageError } from './exit-codes.js';
-import { formatDuration, renderTable } from './output.js';
+import { formatAge } from '../support/format.js';
+import { renderTable } from './output.js';
 import { connectRedis, maskRedisUrl } from './redis-url.js';
 
 const DEMO_NAMESPACE = 'work-demo';
@@ -116,7 +117,7 @@ async function showLiveCounts(ctx: CommandContext, client: Client, durationSecon
       const [queues, retry, dead, scheduled] = await Promise.all([client.queues(), client.retryJobs(1), client.deadJobs(1), client.scheduledJobs(1)]);
       const table = renderTable(
         ['Queue', 'Queued', 'Running', 'Latency'],
-        queues.map((q) => [q.jobName, q.count, q.running, formatDuration(q.latency)]),
+        queues.map((q) => [q.jobName, q.count, q.running, formatAge(q.latency)]),
       );
       const summary = `retry ${retry.count}   scheduled ${scheduled.count}   dead ${dead.count}   ${new Date().toISOString()}`;
       ctx.stdout.write(tty ? `\x1b[H\x1b[2J${table}\n${summary}\n` : `${summary}\n`);

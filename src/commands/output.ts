@@ -20,16 +20,6 @@ export function writeJson(stream: Writable, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** "3s", "4m 05s", "2h 10m", "3d 4h": ages and durations in a table cell. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '-';
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
-}
-
 export function formatTime(epochSeconds: number | undefined): string {
   if (!epochSeconds) return '-';
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');

@@ -1,5 +1,6 @@
+import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
-import { colorEnabled, formatDuration, formatTime, renderTable, writeJson } from './output.js';
+import { colorEnabled, formatTime, renderTable, writeJson } from './output.js';
 import { nowSeconds, withClient } from './with-client.js';
 
 /** A pool whose heartbeat is older than this is reported stale (work's reaper calls it dead at 15 s). */
@@ -25,7 +26,7 @@ export const command: Command = {
       p.concurrency,
       p.jobNames.join(', '),
       formatTime(p.startedAt),
-      formatDuration(p.ageSeconds),
+      formatAge(p.ageSeconds),
       p.invalid ? `invalid: ${p.invalid}` : p.stale ? 'STALE' : 'ok',
     ]);
     ctx.stdout.write(

@@ -1,5 +1,6 @@
+import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
-import { colorEnabled, formatDuration, renderTable, writeJson } from './output.js';
+import { colorEnabled, renderTable, writeJson } from './output.js';
 import { withClient } from './with-client.js';
 
 export const command: Command = {
@@ -17,7 +18,7 @@ export const command: Command = {
       q.jobName,
       q.count,
       q.running,
-      q.invalidOldest ? 'invalid job' : formatDuration(q.latency),
+      q.invalidOldest ? 'invalid job' : formatAge(q.latency),
       q.paused ? 'yes' : '',
       q.maxConcurrency > 0 ? q.maxConcurrency : '',
     ]);

@@ -1,5 +1,6 @@
+import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
-import { colorEnabled, formatDuration, renderTable, truncate, writeJson } from './output.js';
+import { colorEnabled, renderTable, truncate, writeJson } from './output.js';
 import { nowSeconds, withClient } from './with-client.js';
 
 export const command: Command = {
@@ -21,9 +22,9 @@ export const command: Command = {
       o.jobName,
       o.jobId,
       truncate(o.argsJson, 40),
-      formatDuration(now - o.startedAt),
+      formatAge(now - o.startedAt),
       truncate(o.checkin, 40),
-      o.checkinAt ? formatDuration(now - o.checkinAt) : '',
+      o.checkinAt ? formatAge(now - o.checkinAt) : '',
     ]);
     ctx.stdout.write(
       `${renderTable(['Worker', 'Job', 'ID', 'Args', 'Running', 'Check-in', 'Check-in age'], rows, colorEnabled(ctx.stdout))}\n`,

@@ -1,7 +1,10 @@
 // Pure: turns a snapshot, the counter history and the clock into what the
 // views show. No React, no Redis; every age and rate here takes `now`.
 import type { JobEntry, PoolHeartbeat, QueueInfo, WorkerObservation } from '../../engine/client.js';
+import { formatAge } from '../../support/format.js';
 import type { ClusterSnapshot, Sample, SetView, TopState, View } from './types.js';
+
+export { formatAge };
 
 /** work's reaper calls a pool dead after 15 s without a heartbeat; gocraft's after 10 s. */
 export const STALE_AFTER_SECONDS = 15;
@@ -45,15 +48,6 @@ export function sparkline(history: readonly Sample[], pick: (s: Sample) => numbe
   const recent = deltas.slice(-width);
   const max = Math.max(0, ...recent);
   return recent.map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d / max) * (BARS.length - 1)))])).join('');
-}
-
-export function formatAge(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '-';
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }
 
 export function formatRate(perSecond: number): string {
