@@ -14,6 +14,10 @@ export interface ConsoleOptions {
 }
 
 export async function runConsole({ client, namespace, intervalMs, signal }: ConsoleOptions): Promise<void> {
+  // Ink draws only the final frame when the environment says CI (CI=true and
+  // the like). The console runs only on a terminal and must draw live there,
+  // whatever the shell exports; CI=false is how Ink's check is told so.
+  process.env.CI = 'false';
   const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
   let restored = false;
   const restore = () => {

@@ -6,7 +6,7 @@ import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { encodeJob } from '../../src/engine/job.js';
 import * as keys from '../../src/engine/keys.js';
 import { runCli } from '../support/cli.js';
-import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
+import { namespaceKeys, redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 
 let t: TestRedis;
 let client: Client;
@@ -30,7 +30,7 @@ async function seedDead(ids: string[], name = 'email'): Promise<void> {
 /** Everything in the namespace, for before/after comparisons. */
 async function dump(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const key of (await t.redis.keys(`${t.prefix.replace(/[{}]/g, (c) => `\\${c}`)}*`)).sort()) {
+  for (const key of await namespaceKeys(t.redis, t.prefix)) {
     const type = await t.redis.type(key);
     out[key] = type === 'zset' ? await t.redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'list' ? await t.redis.lrange(key, 0, -1) : type === 'set' ? (await t.redis.smembers(key)).sort() : type === 'hash' ? await t.redis.hgetall(key) : await t.redis.get(key);
   }
@@ -187,7 +187,7 @@ describe('work enqueue', () => {
     expect(big.stderr).toContain('exceeds');
     expect((await work('enqueue')).code).toBe(2);
     expect((await work('enqueue', 'bad,name')).code).toBe(2);
-    expect(await t.redis.keys(`${t.prefix.replace(/[{}]/g, (c) => `\\${c}`)}*`)).toEqual([]);
+    expect(await namespaceKeys(t.redis, t.prefix)).toEqual([]);
   });
 });
 

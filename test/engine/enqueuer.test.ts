@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { InvalidArgumentError } from '../../src/engine/errors.js';
 import * as keys from '../../src/engine/keys.js';
-import { testRedis, type TestRedis } from '../support/redis.js';
+import { namespaceKeys, testRedis, type TestRedis } from '../support/redis.js';
 
 const NOW = 1_795_407_033;
 const HEX24 = /^[0-9a-f]{24}$/;
@@ -24,17 +24,7 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-async function keysInNamespace(): Promise<string[]> {
-  const pattern = `${t.prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await t.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
-  return found.sort();
-}
+const keysInNamespace = (): Promise<string[]> => namespaceKeys(t.redis, t.prefix);
 
 /** A JSON string literal as Go writes it, for the ASCII keys used here. */
 const quoted = (s: string): string => JSON.stringify(s);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { inProgressKey, lockInfoKey, lockKey } from '../../src/engine/keys.js';
 import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/worker-pool.js';
-import { testRedis, type TestRedis } from './redis.js';
+import { namespaceKeys, testRedis, type TestRedis } from './redis.js';
 import { waitFor } from './wait.js';
 
 export interface PoolHarness {
@@ -44,17 +44,7 @@ export function usePoolHarness(label: string): () => PoolHarness {
         pools.push(p);
         return p;
       },
-      async keysInNamespace() {
-        const found: string[] = [];
-        let cursor = '0';
-        const pattern = `${t.prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
-        do {
-          const [next, batch] = await t.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-          cursor = next;
-          found.push(...batch);
-        } while (cursor !== '0');
-        return found.sort();
-      },
+      keysInNamespace: () => namespaceKeys(t.redis, t.prefix),
     };
   });
 

@@ -23,15 +23,23 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export async function deleteNamespace(redis: Redis, prefix: string): Promise<void> {
-  if (prefix === '') throw new Error('refusing to delete an empty prefix');
+/** Every key under the prefix, sorted (SCAN, never KEYS). */
+export async function namespaceKeys(redis: Redis, prefix: string): Promise<string[]> {
+  if (prefix === '') throw new Error('refusing to list an empty prefix');
   const pattern = `${prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
+  const found: string[] = [];
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
+    found.push(...keys);
   } while (cursor !== '0');
+  return found.sort();
+}
+
+export async function deleteNamespace(redis: Redis, prefix: string): Promise<void> {
+  const keys = await namespaceKeys(redis, prefix);
+  for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
 }
 
 export async function testRedis(label?: string): Promise<TestRedis> {

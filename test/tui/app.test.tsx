@@ -78,6 +78,8 @@ describe('work top views', () => {
     await screenShows('paused beta');
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'beta'))).toBe(1);
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'alpha'))).toBe(0);
+    // p toggles what the screen shows: wait for the refresh that shows beta paused.
+    await waitFor(() => /beta\s+2\s+0\s+\S+\s+paused/.test(frame()), { message: 'beta shown as paused' });
     await press('p');
     await screenShows('unpaused beta');
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'beta'))).toBe(0);
