@@ -5,9 +5,10 @@ import { runCli } from '../support/cli.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
-function redisServerPids(): string[] {
+/** PIDs of redis-server processes listening on this port (their title is "redis-server 127.0.0.1:PORT"). */
+function redisServersOn(port: string): string[] {
   try {
-    return execFileSync('pgrep', ['-x', 'redis-server'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {
     return [];
   }
@@ -21,12 +22,13 @@ describe.skipIf(!hasRedisServer)('work demo', () => {
         server.close(() => resolve(port));
       });
     });
-    const before = redisServerPids();
     const { code, stdout, stderr } = await runCli(['demo', '--redis', `redis://127.0.0.1:${port}`, '--duration', '4'], { timeoutMs: 30_000 });
     expect(code, stderr).toBe(0);
     expect(stderr).toContain('starting a private redis-server');
     // Without a terminal it prints counts; jobs were processed meanwhile.
     expect(stdout).toMatch(/retry \d+ {3}scheduled \d+ {3}dead \d+/);
-    expect(redisServerPids().sort()).toEqual(before.sort());
+    const privatePort = /private redis-server \(redis:\/\/127\.0\.0\.1:(\d+)\)/.exec(stderr)?.[1];
+    expect(privatePort, stderr).toBeDefined();
+    expect(redisServersOn(privatePort!)).toEqual([]);
   });
 });
