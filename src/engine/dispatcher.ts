@@ -19,6 +19,7 @@ import {
 } from './keys.js';
 import { JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
+import { execOrThrow } from './redis/pipeline.js';
 import { samplePriorityOrder } from './priority-sampler.js';
 import type { PoolContext } from './pool-context.js';
 import { queueScript, runScript } from './redis/scripts.js';
@@ -58,6 +59,13 @@ export class Dispatcher {
   private idle = false;
   /** Counts wake-ups, so a trip can tell one arrived while it was on the wire. */
   private wakes = 0;
+  /**
+   * A fetch may have moved jobs into our in-progress lists that we never
+   * heard of (it failed without a reply, or the connection dropped and the
+   * request was re-sent). They would wait there until this pool died;
+   * reconcile() gives them back.
+   */
+  private unsure = false;
   private stopping = false;
   private stopped = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -102,6 +110,16 @@ export class Dispatcher {
     }
     this.idle = false;
     this.pump();
+  }
+
+  /**
+   * The connection came back. ioredis re-sends commands whose replies were
+   * lost, so a fetch may have run twice and only one answer reached us:
+   * check our in-progress lists before fetching more.
+   */
+  reconnected(): void {
+    this.unsure = true;
+    this.kick();
   }
 
   /** A wake-up message: a queue went from empty to non-empty. */
@@ -156,7 +174,7 @@ export class Dispatcher {
     });
   }
 
-  private async returnJobs(jobs: readonly Running[]): Promise<number> {
+  private async returnJobs(jobs: ReadonlyArray<{ bytes: string; queueName: string }>): Promise<number> {
     const { prefix, poolId, redis } = this.ctx;
     const keys: string[] = [];
     const args: string[] = [poolId, wakeChannel(prefix)];
@@ -193,11 +211,53 @@ export class Dispatcher {
    * may fill, so a pool never takes more jobs than it has workers.
    */
   private pump(): void {
+    if (this.unsure) {
+      // Alone on the wire, so no fetch reply can be missing from what we compare.
+      if (this.inFlight === 0 && !this.stopped) void this.reconcile();
+      return;
+    }
     while (this.inFlight < MAX_TRIPS_IN_FLIGHT) {
       const want = this.stopping || this.idle ? 0 : this.freeWorkers.length - this.reserved;
       if (want <= 0 && this.pendingAcks.length === 0) return;
       void this.tripOnce(Math.max(0, want));
     }
+  }
+
+  /** Give back in-progress jobs of ours that are neither running nor waiting to be acknowledged. */
+  private async reconcile(): Promise<void> {
+    this.inFlight++;
+    const { prefix, poolId, redis } = this.ctx;
+    try {
+      const pipe = redis.pipeline();
+      for (const { name } of this.types) pipe.lrange(inProgressKey(prefix, name, poolId), 0, -1);
+      const lists = (await execOrThrow(pipe)) as string[][];
+      // Bytes we account for, as a multiset: the same job bytes can be listed twice.
+      const known = new Map<string, number>();
+      const count = (key: string) => known.set(key, (known.get(key) ?? 0) + 1);
+      for (const job of this.running) if (!job.returned) count(`${job.queueName}\n${job.bytes}`);
+      for (const ack of this.pendingAcks) count(`${ack.name}\n${ack.bytes}`);
+      const strays: Array<{ bytes: string; queueName: string }> = [];
+      this.types.forEach(({ name }, i) => {
+        for (const bytes of lists[i] ?? []) {
+          const key = `${name}\n${bytes}`;
+          const left = known.get(key) ?? 0;
+          if (left > 0) known.set(key, left - 1);
+          else strays.push({ bytes, queueName: name });
+        }
+      });
+      if (strays.length > 0) {
+        const returned = await this.returnJobs(strays);
+        this.ctx.report('reconcile', new Error(`gave back ${returned} job(s) fetched by a request whose reply was lost`));
+      }
+      this.unsure = false;
+    } catch (error) {
+      this.ctx.report('reconcile', error);
+      this.idle = true;
+      this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
+    } finally {
+      this.inFlight--;
+    }
+    if (!this.unsure) this.pump();
   }
 
   private async tripOnce(want: number): Promise<void> {
@@ -211,6 +271,7 @@ export class Dispatcher {
     } catch (error) {
       this.inFlight--;
       this.reserved -= want;
+      if (want > 0) this.unsure = true;
       this.ctx.report('fetch', error);
       this.idle = true;
       this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);

@@ -146,7 +146,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     const connection = openConnection(this.options.redis);
     this.connection = connection;
     const { redis } = connection;
-    this.watchConnection(redis, 'redis');
+    this.watchConnection(redis, 'redis', () => this.dispatcher?.reconnected());
     const ctx: PoolContext = {
       redis,
       prefix: this.prefix,
@@ -258,14 +258,22 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
    * ioredis reconnects by itself; report the first error of each outage (not
    * every retry), and say when the connection is back.
    */
-  private watchConnection(redis: Redis, name: string): void {
+  private watchConnection(redis: Redis, name: string, onReconnect?: () => void): void {
     let down = false;
+    let closed = false;
     redis.on('error', (error) => {
       if (down) return;
       down = true;
       this.report(`${name} connection`, error);
     });
+    redis.on('close', () => {
+      closed = true;
+    });
     redis.on('ready', () => {
+      if (closed) {
+        closed = false;
+        onReconnect?.();
+      }
       if (!down) return;
       down = false;
       this.report(`${name} connection`, new Error('reconnected'));

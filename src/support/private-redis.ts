@@ -48,12 +48,13 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   }
 }
 
-export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
+/** `port`: reuse a known port (a restart); otherwise a free one is picked. */
+export async function startRedisServer(extraArgs: string[] = [], options: { port?: number } = {}): Promise<RedisServerHandle> {
   if (!redisServerAvailable()) throw new Error(INSTALL_HINT);
   // A port can be taken between probing and binding; try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
