@@ -43,7 +43,7 @@ export function rssSampler() {
  * writes commands ("go", "report"), and it prints one JSON result line.
  */
 export function startWorkerProcess(script, args) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--max-old-space-size=2048', new URL(script, import.meta.url).pathname, ...args], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--max-old-space-size=2048', new URL(script, import.meta.url).pathname, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let buffer = '';
