@@ -22,6 +22,8 @@ export interface ReaperOptions {
   deadAfterMs: number;
   /** The reaping pool's own job names, used when a dead pool's names are unknown. */
   ownJobNames: readonly string[];
+  /** Whether this pool's own heartbeats are steady; if not, Redis was away and every heartbeat looks old. */
+  canJudge?: () => boolean;
   onReaped?: (deadPoolId: string, requeued: number) => void;
 }
 
@@ -61,12 +63,15 @@ export class DeadPoolReaper {
     const pipe = redis.pipeline();
     for (const id of others) pipe.hmget(heartbeatKey(prefix, id), 'heartbeat_at', 'job_names');
     const beats = others.length > 0 ? ((await pipe.exec()) ?? []) : [];
+    // Judge only on fresh evidence: if our own beats were held up too, the
+    // heartbeats read above are old because Redis was away, not their pools.
+    const canJudge = this.options.canJudge?.() ?? true;
     const now = epochSeconds(this.ctx.clock);
     const deadAfter = this.options.deadAfterMs / 1000;
     const fallbackNames = unique([...knownNames, ...this.options.ownJobNames]);
 
     let requeued = 0;
-    for (let i = 0; i < others.length; i++) {
+    for (let i = 0; canJudge && i < others.length; i++) {
       const [error, value] = beats[i] ?? [null, null];
       if (error) continue;
       const [beatAt, jobNames] = (value as [string | null, string | null]) ?? [null, null];

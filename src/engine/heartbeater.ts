@@ -15,11 +15,14 @@ export interface HeartbeatInfo {
 export class Heartbeater {
   private readonly task: PeriodicTask;
   private startedAt = 0;
+  /** When the last beat reached Redis, and since when beats have arrived without a gap (ms). */
+  private lastBeatMs: number | undefined;
+  private steadySinceMs: number | undefined;
 
   constructor(
     private readonly ctx: PoolContext,
     private readonly info: HeartbeatInfo,
-    intervalMs: number,
+    private readonly intervalMs: number,
     private readonly onBeat: (at: number) => void = () => {},
   ) {
     this.task = new PeriodicTask(() => this.beat(), {
@@ -59,7 +62,25 @@ export class Heartbeater {
       })
       .exec();
     const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0];
+    if (failed) {
+      this.steadySinceMs = undefined;
+      throw failed[0];
+    }
+    const now = this.ctx.clock.nowMs();
+    if (this.lastBeatMs === undefined || now - this.lastBeatMs > 2 * this.intervalMs) this.steadySinceMs = now;
+    this.lastBeatMs = now;
     this.onBeat(at);
+  }
+
+  /**
+   * Whether this pool's own beats reach Redis on time now, and have for two
+   * intervals. After an outage (Redis paused, restarted, unreachable) every
+   * pool's heartbeat looks old; judging others before they have had the time
+   * to beat again would reap live pools and run their jobs twice.
+   */
+  steady(): boolean {
+    const now = this.ctx.clock.nowMs();
+    if (this.lastBeatMs === undefined || this.steadySinceMs === undefined) return false;
+    return now - this.lastBeatMs <= 2 * this.intervalMs && now - this.steadySinceMs >= 2 * this.intervalMs;
   }
 }

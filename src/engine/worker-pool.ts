@@ -206,6 +206,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       intervalMs: this.options.reaperIntervalMs ?? 5000,
       deadAfterMs: this.options.deadAfterMs ?? 15_000,
       ownJobNames: names,
+      canJudge: () => heartbeater.steady(),
       onReaped: (deadPoolId, requeued) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued }),
     });
     const periodic = new PeriodicEnqueuer(ctx, this.periodicJobs, this.options.timezone);

@@ -26,7 +26,7 @@ describe('crashes', () => {
       const killedAt = Date.now();
 
       const done = new Set<string>();
-      const rescuer = pool({ concurrency: 5, reaperIntervalMs: 200, deadAfterMs: 2000 }).job('crashy', (job) => {
+      const rescuer = pool({ concurrency: 5, reaperIntervalMs: 200, deadAfterMs: 2000, heartbeatIntervalMs: 500 }).job('crashy', (job) => {
         done.add(job.id);
       });
       await rescuer.start();
