@@ -12,9 +12,12 @@ const harness = usePoolHarness('crash');
 const workerScript = fileURLToPath(new URL('../support/blocking-worker.mjs', import.meta.url));
 
 describe('crashes', () => {
-  it('rescues every job of a worker process killed with SIGKILL mid-job', async () => {
+  it.each([
+    ['killed with SIGKILL', 'kill'],
+    ['ended by a handler calling process.exit', 'exit'],
+  ])('rescues every job of a worker process %s mid-job', async (_how, mode) => {
     const { t, enqueuer, pool } = harness();
-    const child = spawn(process.execPath, [workerScript, redisUrl(), t.namespace, '5'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [workerScript, redisUrl(), t.namespace, '5', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     try {
@@ -22,8 +25,9 @@ describe('crashes', () => {
       const deadPool = /ready (\w+)/.exec(output)![1]!;
       const jobs = await enqueuer.enqueueBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'crashy', args: { i } })));
       await waitFor(() => (output.match(/started /g) ?? []).length === 5, { message: 'five jobs in flight' });
-      child.kill('SIGKILL');
-      const killedAt = Date.now();
+      if (mode === 'kill') child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      const diedAt = Date.now();
 
       const done = new Set<string>();
       const rescuer = pool({ concurrency: 5, reaperIntervalMs: 200, deadAfterMs: 2000, heartbeatIntervalMs: 500 }).job('crashy', (job) => {
@@ -31,8 +35,7 @@ describe('crashes', () => {
       });
       await rescuer.start();
       await waitFor(() => done.size === 20, { timeoutMs: 15_000, message: `all 20 jobs processed (${done.size})` });
-      const rescueMs = Date.now() - killedAt;
-      console.log(`SIGKILL rescue: all 20 jobs processed ${rescueMs} ms after the kill (dead after 2 s of silence)`);
+      console.log(`${mode}: all 20 jobs processed ${Date.now() - diedAt} ms after the worker died (dead after 2 s of silence)`);
 
       expect([...done].sort()).toEqual(jobs.map((j) => j.id).sort());
       expect(await t.redis.llen(queueKey(t.prefix, 'crashy'))).toBe(0);
