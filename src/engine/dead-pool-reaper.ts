@@ -1,6 +1,11 @@
-// Rescues the jobs of pools that stopped heartbeating (crashed, killed, lost
-// their host) and repairs lock counts. gocraft reaps every 10 minutes; we check
-// every few seconds, because a crashed pool's jobs wait until someone does.
+// Rescues the jobs of pools that died (crashed, killed, lost their host) and
+// repairs lock counts. gocraft reaps every 10 minutes; we check every few
+// seconds, because a crashed pool's jobs wait until someone does. Two checks:
+// - presence (every second): a pool of ours whose process died loses its
+//   presence subscription at once (presence.ts); reaped within seconds;
+// - heartbeats (every few seconds): any pool, Go's too, whose heartbeat is
+//   older than deadAfterMs; this also catches hosts that vanished without
+//   closing their connections. Lock counts are repaired on this pass.
 import { epochSeconds } from './clock.js';
 import {
   heartbeatKey,
@@ -8,12 +13,16 @@ import {
   knownJobsKey,
   lockInfoKey,
   lockKey,
+  presenceChannel,
+  presenceKey,
   queueKey,
   wakeChannel,
   workerPoolsKey,
 } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
+import { AbsenceTracker, unsubscribed } from './presence.js';
+import { execOrThrow } from './redis/pipeline.js';
 import { runScript } from './redis/scripts.js';
 
 export interface ReaperOptions {
@@ -24,11 +33,26 @@ export interface ReaperOptions {
   ownJobNames: readonly string[];
   /** Whether this pool's own heartbeats are steady; if not, Redis was away and every heartbeat looks old. */
   canJudge?: () => boolean;
+  /** How often presence subscriptions are checked; 0 turns the check off. */
+  presenceIntervalMs?: number;
+  /** How long a pool's presence subscription must be missing before it is reaped. */
+  presenceGraceMs?: number;
+  /**
+   * How long our own connection has been up without a break (ms). Presence is
+   * judged only once it has been up for a few seconds: right after Redis comes
+   * back, other pools may still be reconnecting.
+   */
+  connectedForMs?: () => number;
   onReaped?: (deadPoolId: string, requeued: number) => void;
 }
 
+/** Presence is judged only after our own connection has been up this long. */
+const PRESENCE_SETTLE_MS = 5000;
+
 export class DeadPoolReaper {
   private readonly task: PeriodicTask;
+  private readonly presenceTask: PeriodicTask | undefined;
+  private readonly absences: AbsenceTracker;
   /** Pools seen holding lock shares without being registered, by "lockInfoKey pool". */
   private suspects = new Set<string>();
 
@@ -42,14 +66,62 @@ export class DeadPoolReaper {
       firstDelayMs: options.intervalMs,
       onError: (error) => ctx.report('reaper', error),
     });
+    const presenceMs = options.presenceIntervalMs ?? 0;
+    this.absences = new AbsenceTracker(options.presenceGraceMs ?? 3000);
+    if (presenceMs > 0) {
+      this.presenceTask = new PeriodicTask(() => this.checkPresence().then(() => undefined), {
+        intervalMs: presenceMs,
+        jitterMs: presenceMs / 2,
+        firstDelayMs: presenceMs,
+        onError: (error) => ctx.report('reaper.presence', error),
+      });
+    }
   }
 
   start(): void {
     this.task.start();
+    this.presenceTask?.start();
   }
 
-  stop(): Promise<void> {
-    return this.task.stop();
+  async stop(): Promise<void> {
+    await Promise.all([this.task.stop(), this.presenceTask?.stop()]);
+  }
+
+  /** Our connection was re-established: absences seen before say nothing about other pools. */
+  reconnected(): void {
+    this.absences.reset();
+  }
+
+  /**
+   * One presence check: reap the pools of ours whose presence subscription
+   * has been missing for the grace period. Returns jobs requeued.
+   */
+  async checkPresence(): Promise<number> {
+    const { redis, prefix, poolId } = this.ctx;
+    const [poolIds, present] = (await execOrThrow(redis.pipeline().smembers(workerPoolsKey(prefix)).smembers(presenceKey(prefix)))) as [
+      string[],
+      string[],
+    ];
+    const registered = new Set(poolIds);
+    // Pools deregistered or reaped (by Go's reaper too) no longer need watching.
+    const gone = present.filter((id) => !registered.has(id));
+    if (gone.length > 0) await redis.srem(presenceKey(prefix), ...gone);
+    const watched = present.filter((id) => id !== poolId && registered.has(id));
+    const reply = watched.length > 0 ? ((await redis.call('PUBSUB', 'NUMSUB', ...watched.map((id) => presenceChannel(prefix, id)))) as unknown[]) : [];
+    const due = this.absences.observe(unsubscribed(watched, reply), this.ctx.clock.nowMs());
+    const settled = (this.options.connectedForMs?.() ?? Infinity) >= PRESENCE_SETTLE_MS;
+    if (due.length === 0 || !settled) return 0;
+    const pipe = redis.pipeline();
+    for (const id of due) pipe.hmget(heartbeatKey(prefix, id), 'heartbeat_at', 'job_names');
+    const beats = (await execOrThrow(pipe)) as Array<[string | null, string | null]>;
+    let requeued = 0;
+    for (let i = 0; i < due.length; i++) {
+      const [beatAt, jobNames] = beats[i]!;
+      // No heartbeat to name its jobs: the heartbeat pass handles such pools with every known name.
+      if (beatAt === null || !jobNames) continue;
+      requeued += await this.reap(due[i]!, beatAt, jobNames.split(',').filter(Boolean));
+    }
+    return requeued;
   }
 
   /** One pass: reap dead pools, then repair lock counts. Returns jobs requeued. */

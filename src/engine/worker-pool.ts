@@ -12,7 +12,7 @@ import { Heartbeater } from './heartbeater.js';
 import { makeId } from './ids.js';
 import { resolveJobOptions, type JobOptions } from './job-options.js';
 import { runJob, type RegisteredJob } from './job-runner.js';
-import { knownJobsKey, maxConcurrencyKey, namespacePrefix, priorityKey, wakeChannel } from './keys.js';
+import { knownJobsKey, maxConcurrencyKey, namespacePrefix, presenceChannel, priorityKey, wakeChannel } from './keys.js';
 import { composeMiddleware, type Handler, type Middleware } from './middleware.js';
 import { Observer } from './observer.js';
 import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
@@ -32,8 +32,14 @@ export interface WorkerPoolOptions {
   clock?: Clock;
   /** Default 5000 ms (gocraft's; Go reapers call a pool dead after 10 s without a beat). */
   heartbeatIntervalMs?: number;
-  /** How often this pool looks for dead pools; default 5000 ms (+ up to half as jitter). */
+  /** How often this pool looks for dead pools by their heartbeats; default 5000 ms (+ up to half as jitter). */
   reaperIntervalMs?: number;
+  /**
+   * How often this pool checks that the other pools of ours still hold their
+   * presence subscription (their process lives); default 1000 ms, 0 = off.
+   * A pool whose subscription stays missing for 3 s is reaped at once.
+   */
+  presenceIntervalMs?: number;
   /** Heartbeat age after which a pool is dead; default 15000 ms (three missed beats). */
   deadAfterMs?: number;
   /** How often due scheduled and retry jobs are moved to their queues; default 1000 ms. */
@@ -76,6 +82,9 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   private roles: Array<{ stop(): Promise<unknown> }> = [];
   private observer: Observer | undefined;
   private heartbeater: Heartbeater | undefined;
+  private reaper: DeadPoolReaper | undefined;
+  /** Since when the main connection has been up without a break (ms), for the reaper's presence check. */
+  private connectedSinceMs = 0;
 
   constructor(options: WorkerPoolOptions = {}) {
     // An async listener that rejects would otherwise be an unhandled rejection,
@@ -146,7 +155,6 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     const connection = openConnection(this.options.redis);
     this.connection = connection;
     const { redis } = connection;
-    this.watchConnection(redis, 'redis', () => this.dispatcher?.reconnected());
     const ctx: PoolContext = {
       redis,
       prefix: this.prefix,
@@ -154,6 +162,12 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       clock: this.options.clock ?? systemClock,
       report: (op, error) => this.report(op, error),
     };
+    this.connectedSinceMs = ctx.clock.nowMs();
+    this.watchConnection(redis, 'redis', () => {
+      this.connectedSinceMs = ctx.clock.nowMs();
+      this.reaper?.reconnected();
+      this.dispatcher?.reconnected();
+    });
     const names = this.jobNames;
 
     const setup = redis.pipeline();
@@ -194,12 +208,17 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     );
     await heartbeater.start();
 
-    // Wake-ups arrive on a connection of their own (a subscribed client can do nothing else).
+    // Wake-ups arrive on a connection of their own (a subscribed client can do
+    // nothing else). The same connection holds the pool's presence channel,
+    // which Redis drops the moment this process dies (see presence.ts).
     const subscriber = redis.duplicate();
     this.subscriber = subscriber;
     this.watchConnection(subscriber, 'subscriber');
-    subscriber.on('message', () => dispatcher.wake());
-    await subscriber.subscribe(wakeChannel(this.prefix));
+    const wake = wakeChannel(this.prefix);
+    subscriber.on('message', (channel) => {
+      if (channel === wake) dispatcher.wake();
+    });
+    await subscriber.subscribe(wake, presenceChannel(this.prefix, this.id));
 
     const requeuer = new Requeuer(ctx, this.options.requeuerIntervalMs ?? 1000);
     const reaper = new DeadPoolReaper(ctx, {
@@ -207,6 +226,8 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       deadAfterMs: this.options.deadAfterMs ?? 15_000,
       ownJobNames: names,
       canJudge: () => heartbeater.steady(),
+      presenceIntervalMs: this.options.presenceIntervalMs ?? 1000,
+      connectedForMs: () => ctx.clock.nowMs() - this.connectedSinceMs,
       onReaped: (deadPoolId, requeued) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued }),
     });
     const periodic = new PeriodicEnqueuer(ctx, this.periodicJobs, this.options.timezone);
@@ -215,6 +236,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     reaper.start();
     periodic.start();
     this.roles = [requeuer, reaper, periodic];
+    this.reaper = reaper;
     this.observer = observer;
     this.heartbeater = heartbeater;
     this.dispatcher = dispatcher;

@@ -58,9 +58,13 @@ describe('wire format of a busy pool', () => {
       const goWorkers = goHeartbeat.value.worker_ids!.split(',');
 
       // Same keys and types, plus work's own additions on keys Go never reads
-      // (job priorities; the processed/failed counters appear once a job finishes).
-      const workOnly = types.filter(({ key }) => key.endsWith(':priority'));
-      expect(workOnly.map(({ key }) => key).sort()).toEqual(['bp_free', 'bp_limited', 'bp_paused'].map((n) => `${t.prefix}jobs:${n}:priority`));
+      // (job priorities, the presence set; the processed/failed counters appear once a job finishes).
+      const workOnly = types.filter(({ key }) => key.endsWith(':priority') || key === `${t.prefix}presence`);
+      expect(workOnly.map(({ key }) => key).sort()).toEqual([
+        ...['bp_free', 'bp_limited', 'bp_paused'].map((n) => `${t.prefix}jobs:${n}:priority`),
+        `${t.prefix}presence`,
+      ]);
+      expect(await t.redis.smembers(`${t.prefix}presence`)).toEqual([p.id]);
       const gocraftShaped = types.filter((entry) => !workOnly.includes(entry));
       expect(shapes(gocraftShaped, t.prefix, p.id, workerIds)).toEqual(shapes(fixture, 'fx:', goPool, goWorkers));
 
