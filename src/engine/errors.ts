@@ -61,7 +61,8 @@ export class StrayJobError extends WorkError {
 /** Turn anything a handler threw or rejected with into an error message. */
 export function errorMessage(thrown: unknown): string {
   if (thrown instanceof Error) return thrown.message || thrown.name;
-  if (typeof thrown === 'string') return thrown;
+  // An empty string would leave the job's err field blank: say what happened instead.
+  if (typeof thrown === 'string') return thrown === '' ? 'threw an empty string' : thrown;
   try {
     const text = JSON.stringify(thrown);
     return text === undefined ? String(thrown) : text;

@@ -277,6 +277,9 @@ describe('what a handler can throw', () => {
     'empty-error': () => {
       throw new Error('');
     },
+    'empty-string': () => {
+      throw '';
+    },
     'type-error': (job) => (job.args as unknown as { missing: { deep: number } }).missing.deep,
   };
   const expected: Record<string, string | RegExp> = {
@@ -288,6 +291,7 @@ describe('what a handler can throw', () => {
     rejected: 'rejected promise',
     'rejected-string': 'async string',
     'empty-error': 'Error',
+    'empty-string': 'threw an empty string',
     'type-error': /^Cannot read properties of undefined \(reading 'deep'\)$/,
   };
 
