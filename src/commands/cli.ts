@@ -27,6 +27,7 @@ function rootHelp(): string {
     '  --redis URL          Redis URL (env REDIS_URL; default redis://127.0.0.1:6379; rediss:// for TLS)',
     '  -n, --namespace NS   gocraft namespace (env WORK_NAMESPACE; default "work")',
     '  --json               machine-readable JSON on stdout',
+    '  --tls-ca FILE        trust this PEM CA file for rediss:// (env WORK_TLS_CA)',
     '',
     EXIT_CODES_HELP,
   ].join('\n');
@@ -93,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
     autoVersion: false,
     description: false,
   });
+  // meow renames the process after the package ("work"); say which command this is again.
+  process.title = `work ${name}`;
   const global = resolveGlobals(cli.flags, process.env);
 
   const controller = new AbortController();
@@ -110,16 +113,17 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const ctx: CommandContext = {
-    input: cli.input,
-    flags: cli.flags,
-    global,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    signal: controller.signal,
-    connect: makeConnector(global),
-  };
   try {
+    const ctx: CommandContext = {
+      input: cli.input,
+      flags: cli.flags,
+      global,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
+      // Reads --tls-ca here, so a bad CA file is a usage error before the command starts.
+      connect: makeConnector(global),
+    };
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (error) {
     const code = exitCodeFor(error);

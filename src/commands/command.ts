@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../engine/redis/connection.js';
 import { connectRedis, type ConnectOptions } from './redis-url.js';
+import { loadTlsCa } from './tls-ca.js';
 
 export interface FlagSpec {
   type: 'string' | 'boolean' | 'number';
@@ -15,6 +16,8 @@ export interface GlobalOptions {
   redisUrl: string;
   namespace: string;
   json: boolean;
+  /** A CA file to trust for rediss://, and where it was named (for messages). */
+  tlsCa?: { file: string; from: '--tls-ca' | 'WORK_TLS_CA' };
 }
 
 export interface CommandContext {
@@ -44,6 +47,7 @@ export const GLOBAL_FLAGS = {
   redis: { type: 'string', description: `Redis URL (env REDIS_URL; default ${DEFAULT_REDIS_URL}; rediss:// for TLS)` },
   namespace: { type: 'string', shortFlag: 'n', description: 'gocraft namespace (env WORK_NAMESPACE; default "work")' },
   json: { type: 'boolean', description: 'machine-readable JSON on stdout' },
+  tlsCa: { type: 'string', description: 'trust this PEM CA file for rediss:// (env WORK_TLS_CA)' },
 } as const satisfies Record<string, FlagSpec & { description: string }>;
 
 export function resolveGlobals(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
@@ -51,11 +55,21 @@ export function resolveGlobals(flags: Record<string, unknown>, env: NodeJS.Proce
     redisUrl: (flags.redis as string | undefined) || env.REDIS_URL || DEFAULT_REDIS_URL,
     namespace: (flags.namespace as string | undefined) ?? env.WORK_NAMESPACE ?? 'work',
     json: Boolean(flags.json),
+    tlsCa: tlsCaSetting(flags, env),
   };
 }
 
+function tlsCaSetting(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions['tlsCa'] {
+  // An empty --tls-ca= is a mistake to report (it cannot be read), an empty WORK_TLS_CA means unset.
+  if (typeof flags.tlsCa === 'string') return { file: flags.tlsCa, from: '--tls-ca' };
+  if (env.WORK_TLS_CA) return { file: env.WORK_TLS_CA, from: 'WORK_TLS_CA' };
+  return undefined;
+}
+
+/** Reads --tls-ca now (a bad file throws UsageError before any command work), then every connection uses it. */
 export function makeConnector(global: GlobalOptions): CommandContext['connect'] {
-  return (options) => connectRedis(global.redisUrl, options);
+  const ca = loadTlsCa(global);
+  return (options) => connectRedis(global.redisUrl, { ...options, ...(ca ? { ca } : {}) });
 }
 
 /** The help text for one command, built from its spec so help never drifts from the flags. */

@@ -36,21 +36,24 @@ export const command: Command = {
     const cleanups: Array<() => Promise<unknown>> = [];
     try {
       const handlers = validateHandlersModule(await import(new URL('../../examples/handlers.js', import.meta.url).href), 'examples/handlers.js');
-      // The pool gets a URL, not our client, so it owns (and closes) its connections.
-      const pool = new WorkerPool({ redis: url, namespace, concurrency: 10 });
+      // The pool gets a connection of its own; a duplicate keeps the URL's password and the --tls-ca CA.
+      const poolRedis = redis.duplicate();
+      cleanups.push(async () => poolRedis.disconnect());
+      const pool = new WorkerPool({ redis: poolRedis, namespace, concurrency: 10 });
       for (const m of handlers.middleware) pool.use(m);
       for (const job of handlers.jobs) pool.job(job.name, job.options, job.handler);
       for (const p of handlers.periodic) pool.periodic(p.spec, p.job);
       pool.on('error', ({ op, error }) => ctx.stderr.write(`demo worker: ${op}: ${errorMessage(error)}\n`));
       await pool.start();
-      cleanups.push(() => pool.stop({ graceMs: 2000 }));
+      cleanups.unshift(() => pool.stop({ graceMs: 2000 }));
 
       const enqueuer = new Enqueuer({ redis, namespace });
       const producer = startProducer(enqueuer, (error) => ctx.stderr.write(`demo producer: ${errorMessage(error)}\n`));
       cleanups.unshift(async () => producer.stop());
 
       ctx.stderr.write(`work demo: namespace "${namespace}" on ${server ? `a private redis-server (${url})` : maskRedisUrl(url)}; Ctrl-C to stop\n`);
-      ctx.stderr.write(`  watch it from another shell: work queues --redis ${maskRedisUrl(url)} -n ${namespace}\n`);
+      const caHint = ctx.global.tlsCa && !server ? ` --tls-ca ${ctx.global.tlsCa.file}` : '';
+      ctx.stderr.write(`  watch it from another shell: work queues --redis ${maskRedisUrl(url)}${caHint} -n ${namespace}\n`);
       const client = new Client({ redis, namespace });
       if ((ctx.stdout as NodeJS.WriteStream).isTTY && !ctx.global.json) {
         // The console until the user quits (or --duration runs out).
@@ -74,7 +77,7 @@ export const command: Command = {
 
 async function openDemoRedis(ctx: CommandContext): Promise<{ redis: Redis; server?: RedisServerHandle; url: string }> {
   try {
-    const redis = await connectRedis(ctx.global.redisUrl, { timeoutMs: 1500, persistent: true });
+    const redis = await ctx.connect({ timeoutMs: 1500, persistent: true });
     return { redis, url: ctx.global.redisUrl };
   } catch (error) {
     if (!(error instanceof RedisUnreachableError)) throw error;

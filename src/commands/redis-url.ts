@@ -51,6 +51,8 @@ export interface ConnectOptions {
   /** Keep reconnecting after the first connection (workers, the console). */
   persistent?: boolean;
   timeoutMs?: number;
+  /** PEM CA certificates for rediss:// (--tls-ca); as in Node, they replace its built-in CA list. */
+  ca?: string;
   extra?: RedisOptions;
 }
 
@@ -66,6 +68,8 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: options.persistent ? null : 1,
     retryStrategy: options.persistent ? (times) => Math.min(times * 200, 2000) : () => null,
+    // Node still verifies the chain and the URL's host (IP or name); deliberately no option to skip that.
+    ...(options.ca ? { tls: { ca: options.ca } } : {}),
     ...options.extra,
   });
   let lastError: unknown;

@@ -48,16 +48,29 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   }
 }
 
-/** `port`: reuse a known port (a restart); otherwise a free one is picked. */
-export async function startRedisServer(extraArgs: string[] = [], options: { port?: number } = {}): Promise<RedisServerHandle> {
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
+/**
+ * `port`: reuse a known port (a restart); otherwise a free one is picked.
+ * `tls`: listen on that port with TLS only (no plain-text port), clients need no certificate.
+ */
+export async function startRedisServer(extraArgs: string[] = [], options: { port?: number; tls?: TlsFiles } = {}): Promise<RedisServerHandle> {
   if (!redisServerAvailable()) throw new Error(INSTALL_HINT);
   // A port can be taken between probing and binding; try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = options.port ?? (await freePort());
+    const { tls } = options;
+    const listen = tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+      : ['--port', String(port)];
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
+      [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
       { stdio: 'ignore' },
     );
     try {
@@ -68,7 +81,7 @@ export async function startRedisServer(extraArgs: string[] = [], options: { port
       continue;
     }
     return {
-      url: `redis://127.0.0.1:${port}`,
+      url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
       port,
       process: child,
       stop: () =>

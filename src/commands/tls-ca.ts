@@ -1,0 +1,41 @@
+// --tls-ca: a private CA for rediss:// connections, read and checked once at
+// start-up so a bad file is a usage error (exit 2) naming the file, not a TLS
+// failure (exit 3) on the first connection.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { GlobalOptions } from './command.js';
+import { UsageError } from './exit-codes.js';
+import { maskRedisUrl, validateRedisUrl } from './redis-url.js';
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** The CA bundle's PEM text, or undefined when no CA was given. Throws UsageError. */
+export function loadTlsCa(global: GlobalOptions): string | undefined {
+  if (!global.tlsCa) return undefined;
+  const { file, from } = global.tlsCa;
+  validateRedisUrl(global.redisUrl);
+  if (new URL(global.redisUrl).protocol !== 'rediss:') {
+    // ioredis would connect in plain text and never look at the CA.
+    throw new UsageError(`${from} is for TLS, but ${maskRedisUrl(global.redisUrl)} is plain redis://: use a rediss:// URL or drop ${from}`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${from} ${file}: cannot read the CA file (${code})`);
+  }
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) {
+    throw new UsageError(`${from} ${file}: not a PEM CA file (no "-----BEGIN CERTIFICATE-----" block)`);
+  }
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw new UsageError(`${from} ${file}: certificate ${i + 1} of ${blocks.length} does not parse (${(error as Error).message})`);
+    }
+  });
+  // Only the certificates: whatever else is in the file (comments, a stray key) stays out of the TLS context.
+  return blocks.join('\n');
+}
