@@ -20,20 +20,15 @@ import {
 import { JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
 import { execOrThrow } from './redis/pipeline.js';
-import { samplePriorityOrder } from './priority-sampler.js';
+import { priorityOrdersArg } from './priority-sampler.js';
 import type { PoolContext } from './pool-context.js';
 import { queueScript, runScript } from './redis/scripts.js';
+import { ackBatchArgs, type Ack, type NameKeys } from './ack-batch.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
 export interface DispatchType {
   name: string;
   priority: number;
-}
-
-interface Ack {
-  bytes: string;
-  name: string;
-  outcome: Outcome;
 }
 
 interface Running extends FetchedJob {
@@ -48,6 +43,9 @@ const ERROR_RETRY_MS = [50, 200, 500, 1000, 2000];
 
 export class Dispatcher {
   private readonly fetchKeys: string[];
+  /** Made once: the keys every acknowledgement of a name needs. */
+  private readonly ackKeys = new Map<string, NameKeys>();
+  private readonly ackFixedKeys: readonly string[];
   private readonly priorities: number[];
   private readonly freeWorkers: string[];
   private readonly running = new Set<Running>();
@@ -89,6 +87,10 @@ export class Dispatcher {
       lockInfoKey(prefix, name),
       maxConcurrencyKey(prefix, name),
     ]);
+    for (const { name } of types) {
+      this.ackKeys.set(name, [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)]);
+    }
+    this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
     this.priorities = types.map((t) => t.priority);
     this.freeWorkers = [...workerIds].reverse();
   }
@@ -309,11 +311,7 @@ export class Dispatcher {
     const pipe = this.ctx.redis.pipeline();
     if (acks.length > 0) queueScript(pipe, 'ack-jobs-var', ...this.ackArgs(acks));
     if (want > 0) {
-      const orders: string[] = [];
-      for (let i = 0; i < want; i++) {
-        orders.push(samplePriorityOrder(this.priorities).map((n) => n + 1).join(','));
-      }
-      queueScript(pipe, 'fetch-jobs-var', this.fetchKeys, [this.ctx.poolId, want, ...orders]);
+      queueScript(pipe, 'fetch-jobs-var', this.fetchKeys, [this.ctx.poolId, want, priorityOrdersArg(this.priorities, want)]);
     }
     const results = (await pipe.exec()) ?? [];
     if (acks.length > 0) {
@@ -337,14 +335,9 @@ export class Dispatcher {
 
   private ackArgs(acks: readonly Ack[]): [string[], string[]] {
     const { prefix, poolId } = this.ctx;
-    const keys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
-    const args = [poolId];
-    for (const { bytes, name, outcome } of acks) {
-      keys.push(inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name));
-      const filed = outcome.kind === 'retry' || outcome.kind === 'dead';
-      args.push(bytes, name, outcome.kind, filed ? String(outcome.score) : '', filed ? outcome.bytes : '');
-    }
-    return [keys, args];
+    const keysOf = (name: string): NameKeys =>
+      this.ackKeys.get(name) ?? [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)];
+    return ackBatchArgs(acks, this.ackFixedKeys, keysOf, poolId);
   }
 
   private begin(bytes: string, queueName: string): void {

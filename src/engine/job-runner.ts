@@ -21,6 +21,9 @@ export type Outcome =
   | { kind: 'discard' }
   | { kind: 'retry' | 'dead'; score: number; bytes: string };
 
+/** Shared: most jobs end this way, and an outcome is never changed once made. */
+const OK: Outcome = Object.freeze({ kind: 'ok' });
+
 export interface RegisteredJob {
   options: ResolvedJobOptions;
   run: (job: ReturnType<typeof makeJobContext>) => Promise<void>;
@@ -87,13 +90,13 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   );
   try {
     await withTimeout(registered.run(context), registered.options.timeoutMs, fetched.controller);
-    if (requeuedAtStop(fetched)) return { kind: 'ok' };
+    if (requeuedAtStop(fetched)) return OK;
     if (deps.listening('job:completed')) emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
-    return { kind: 'ok' };
+    return OK;
   } catch (thrown) {
     // A stopping pool gave the job back to its queue: whatever the handler did
     // since is not this attempt's result (the dispatcher ignores the outcome).
-    if (requeuedAtStop(fetched)) return { kind: 'ok' };
+    if (requeuedAtStop(fetched)) return OK;
     if (thrown instanceof JobTimeoutError) emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
     return fail(deps, event, bytes, thrown, registered.options, started);
   } finally {

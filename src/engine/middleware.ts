@@ -5,7 +5,26 @@ import type { JobContext } from './job-context.js';
 export type Handler = (job: JobContext) => unknown;
 export type Middleware = (job: JobContext, next: () => Promise<void>) => unknown;
 
+const settled: Promise<void> = Promise.resolve();
+
+/**
+ * Call the handler alone, as `await handler(job)` would, without an async
+ * frame per job: a handler that returns no promise costs no promise.
+ */
+function invoke(handler: Handler, job: JobContext): Promise<void> {
+  try {
+    const result = handler(job) as PromiseLike<unknown> | undefined;
+    if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function') {
+      return Promise.resolve(result).then(() => undefined);
+    }
+    return settled;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 export function composeMiddleware(middleware: readonly Middleware[], handler: Handler): (job: JobContext) => Promise<void> {
+  if (middleware.length === 0) return (job) => invoke(handler, job);
   return (job) => {
     const run = async (index: number): Promise<void> => {
       const current = middleware[index];

@@ -27,3 +27,20 @@ export function samplePriorityOrder(priorities: readonly number[], random: () =>
   }
   return order;
 }
+
+/**
+ * `count` orders for one fetch, as the fetch script reads them: 1-based type
+ * numbers joined by ',' within an order and ';' between orders, e.g.
+ * "2,1,3;1,2,3". One string instead of one argument per slot: a busy pool
+ * fetches dozens of jobs a trip, and each argument costs copies on the way.
+ */
+export function priorityOrdersArg(priorities: readonly number[], count: number, random: () => number = Math.random): string {
+  if (priorities.length === 1) return count > 0 ? '1' + ';1'.repeat(count - 1) : '';
+  let out = '';
+  for (let slot = 0; slot < count; slot++) {
+    const order = samplePriorityOrder(priorities, random);
+    if (slot > 0) out += ';';
+    for (let i = 0; i < order.length; i++) out += i === 0 ? String(order[i]! + 1) : `,${order[i]! + 1}`;
+  }
+  return out;
+}

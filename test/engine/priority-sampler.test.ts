@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { samplePriorityOrder } from '../../src/engine/priority-sampler.js';
+import { priorityOrdersArg, samplePriorityOrder } from '../../src/engine/priority-sampler.js';
 
 /** A deterministic pseudo-random source, so the test cannot flake. */
 function seeded(seed: number): () => number {
@@ -45,5 +45,30 @@ describe('samplePriorityOrder', () => {
   it('handles a single type and equal priorities', () => {
     expect(samplePriorityOrder([7])).toEqual([0]);
     expect(samplePriorityOrder([1, 1], () => 0)).toHaveLength(2);
+  });
+});
+
+describe('priorityOrdersArg', () => {
+  it('writes one 1-based order per slot, in the format the fetch script reads', () => {
+    const random = seeded(7);
+    const arg = priorityOrdersArg([5, 1, 10], 4, random);
+    const orders = arg.split(';');
+    expect(orders).toHaveLength(4);
+    for (const order of orders) expect(order.split(',').map(Number).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('draws the same orders as samplePriorityOrder with the same random source', () => {
+    const a = seeded(11);
+    const b = seeded(11);
+    const fromSampler = [0, 1, 2].map(() => samplePriorityOrder([2, 9, 4, 1], a).map((i) => i + 1).join(',')).join(';');
+    expect(priorityOrdersArg([2, 9, 4, 1], 3, b)).toBe(fromSampler);
+  });
+
+  it('needs no draw for a single type, and is empty for no slot', () => {
+    expect(priorityOrdersArg([3], 3, () => {
+      throw new Error('no draw expected');
+    })).toBe('1;1;1');
+    expect(priorityOrdersArg([3, 4], 0)).toBe('');
+    expect(priorityOrdersArg([3], 0)).toBe('');
   });
 });

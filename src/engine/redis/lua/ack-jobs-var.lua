@@ -6,14 +6,20 @@
   KEYS[2]  dead zset
   KEYS[3]  processed counter hash (work only; field = job name)
   KEYS[4]  failed counter hash (work only; field = job name)
-  KEYS[5…] three per job: in-progress list, lock, lock_info
+  KEYS[5…] three per job name in the batch: in-progress list, lock, lock_info
   ARGV[1]  pool id
-  ARGV[2…] five per job: popped bytes, job name, outcome, score, new bytes
-           outcome: "ok" | "retry" | "dead" | "discard"
-           score/new bytes: the retry-at or died-at time and the member to add
-           (ignored for "ok" and "discard")
+  ARGV[2…] one group per job name, in the order of the keys:
+             name, okCount, failedCount,
+             okCount popped bytes (jobs that succeeded),
+             failedCount × 4: popped bytes, outcome, score, new bytes
+           outcome: "retry" | "dead" | "discard"; score/new bytes: the
+           retry-at or died-at time and the member to add (ignored for discard)
 
   Output: number of jobs that were no longer in the in-progress list.
+
+  Jobs are grouped by name so that a successful job costs one argument: the
+  batch is usually many jobs of a few names, and every argument is copied
+  and framed several times on its way to Redis.
 
   A job missing from in-progress was taken away meanwhile (a reaper judged
   this pool dead and requeued it, or a graceful stop returned it). Its lock
@@ -23,45 +29,47 @@
 ]]
 local poolId = ARGV[1]
 local missing = 0
-local jobCount = (#KEYS - 4) / 3
--- Lock and counter changes are summed per job name and applied once each:
--- a batch is usually many jobs of a few names.
-local released = {}
+local a = 2
 
-for j = 1, jobCount do
-  local k = 4 + (j - 1) * 3
-  local a = 1 + (j - 1) * 5
-  local bytes, name, outcome = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  if redis.call('LREM', KEYS[k + 1], 1, bytes) == 1 then
-    local r = released[name]
-    if not r then
-      r = { lock = KEYS[k + 2], lockInfo = KEYS[k + 3], done = 0, failed = 0 }
-      released[name] = r
+for k = 5, #KEYS, 3 do
+  local inProgress, lock, lockInfo = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+  local name, okCount, failedCount = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  a = a + 3
+  local done, failed = 0, 0
+  for _ = 1, okCount do
+    if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
+      done = done + 1
+    else
+      missing = missing + 1
     end
-    r.done = r.done + 1
-    if outcome ~= 'ok' then
-      r.failed = r.failed + 1
+    a = a + 1
+  end
+  for _ = 1, failedCount do
+    local outcome = ARGV[a + 1]
+    if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
+      done = done + 1
+      failed = failed + 1
       if outcome == 'retry' then
-        redis.call('ZADD', KEYS[1], ARGV[a + 4], ARGV[a + 5])
+        redis.call('ZADD', KEYS[1], ARGV[a + 2], ARGV[a + 3])
       elseif outcome == 'dead' then
-        redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
+        redis.call('ZADD', KEYS[2], ARGV[a + 2], ARGV[a + 3])
       end
+    else
+      missing = missing + 1
     end
-  else
-    missing = missing + 1
+    a = a + 4
   end
-end
-
-for name, r in pairs(released) do
-  if redis.call('DECRBY', r.lock, r.done) < 0 then
-    redis.call('SET', r.lock, 0)
-  end
-  if redis.call('HINCRBY', r.lockInfo, poolId, -r.done) < 0 then
-    redis.call('HSET', r.lockInfo, poolId, 0)
-  end
-  redis.call('HINCRBY', KEYS[3], name, r.done)
-  if r.failed > 0 then
-    redis.call('HINCRBY', KEYS[4], name, r.failed)
+  if done > 0 then
+    if redis.call('DECRBY', lock, done) < 0 then
+      redis.call('SET', lock, 0)
+    end
+    if redis.call('HINCRBY', lockInfo, poolId, -done) < 0 then
+      redis.call('HSET', lockInfo, poolId, 0)
+    end
+    redis.call('HINCRBY', KEYS[3], name, done)
+    if failed > 0 then
+      redis.call('HINCRBY', KEYS[4], name, failed)
+    end
   end
 end
 

@@ -5,9 +5,9 @@
     queue, this pool's in-progress list, paused, lock, lock_info, max_concurrency
   ARGV[1]  pool id (lock_info field)
   ARGV[2]  N, the number of jobs wanted (free worker slots)
-  ARGV[3…] N orders, each a permutation of the type numbers 1..T written as
-           one comma-separated string, e.g. "2,1,3" (the weighted priority
-           sample for that slot, drawn by the caller)
+  ARGV[3]  N orders, one per slot, separated by ';': each a permutation of
+           the type numbers 1..T joined by ',', e.g. "2,1,3;1,2,3" (the
+           weighted priority sample for that slot, drawn by the caller)
 
   Output: flat array {typeNumber, jobBytes, typeNumber, jobBytes, …}; empty
   when nothing is eligible.
@@ -48,9 +48,10 @@ local function eligible(s)
 end
 
 local out = {}
-for slot = 1, wanted do
-  local order = ARGV[2 + slot]
-  if not order then break end
+local slot = 0
+for order in string.gmatch(ARGV[3] or '', '[^;]+') do
+  slot = slot + 1
+  if slot > wanted then break end
   local found = false
   for word in string.gmatch(order, '[^,]+') do
     local i = tonumber(word)
