@@ -20,9 +20,8 @@ import {
 import { JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
 import { execOrThrow } from './redis/pipeline.js';
-import { priorityOrdersArg } from './priority-sampler.js';
 import type { PoolContext } from './pool-context.js';
-import { queueScript, runScript } from './redis/scripts.js';
+import { runScript } from './redis/scripts.js';
 import { ackBatchArgs, type Ack, type NameKeys } from './ack-batch.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
@@ -46,7 +45,8 @@ export class Dispatcher {
   /** Made once: the keys every acknowledgement of a name needs. */
   private readonly ackKeys = new Map<string, NameKeys>();
   private readonly ackFixedKeys: readonly string[];
-  private readonly priorities: number[];
+  /** The fetch script's per-type priorities, as sent: the script draws the order itself. */
+  private readonly priorityArgs: string[];
   private readonly freeWorkers: string[];
   private readonly running = new Set<Running>();
   private pendingAcks: Ack[] = [];
@@ -91,7 +91,7 @@ export class Dispatcher {
       this.ackKeys.set(name, [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)]);
     }
     this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
-    this.priorities = types.map((t) => t.priority);
+    this.priorityArgs = types.map((t) => String(t.priority));
     this.freeWorkers = [...workerIds].reverse();
   }
 
@@ -304,28 +304,32 @@ export class Dispatcher {
     }, delay);
   }
 
-  /** One round trip: acknowledge finished jobs and fetch up to `want` new ones. */
+  /**
+   * One round trip: acknowledge finished jobs and fetch up to `want` new ones.
+   * Two commands written back to back on one connection, not a pipeline: Redis
+   * runs them in order either way, and an ioredis pipeline object (it copies a
+   * method per defined script) was most of the garbage of a trip at low load.
+   */
   private async trip(want: number): Promise<number> {
     const acks = this.pendingAcks;
     this.pendingAcks = [];
-    const pipe = this.ctx.redis.pipeline();
-    if (acks.length > 0) queueScript(pipe, 'ack-jobs-var', ...this.ackArgs(acks));
-    if (want > 0) {
-      queueScript(pipe, 'fetch-jobs-var', this.fetchKeys, [this.ctx.poolId, want, priorityOrdersArg(this.priorities, want)]);
+    const { redis, poolId } = this.ctx;
+    const acked = acks.length > 0 ? settle(runScript(redis, 'ack-jobs-var', ...this.ackArgs(acks))) : undefined;
+    // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
+    const fetched =
+      want > 0
+        ? settle(runScript<Array<number | string>>(redis, 'fetch-jobs-var', this.fetchKeys, [poolId, want, Math.floor(Math.random() * 0x7fffffff), ...this.priorityArgs]))
+        : undefined;
+    const ackResult = await acked;
+    const fetchResult = await fetched;
+    if (ackResult && !ackResult.ok) {
+      // Acknowledging twice is harmless (LREM finds nothing the second time).
+      this.pendingAcks = acks.concat(this.pendingAcks);
+      throw ackResult.error;
     }
-    const results = (await pipe.exec()) ?? [];
-    if (acks.length > 0) {
-      const [ackError] = results[0] ?? [new Error('no reply to acknowledgement')];
-      if (ackError) {
-        // Acknowledging twice is harmless (LREM finds nothing the second time).
-        this.pendingAcks = acks.concat(this.pendingAcks);
-        throw ackError;
-      }
-    }
-    if (want === 0) return 0;
-    const [fetchError, reply] = results[results.length - 1] ?? [new Error('no reply to fetch')];
-    if (fetchError) throw fetchError;
-    const flat = reply as Array<number | string>;
+    if (!fetchResult) return 0;
+    if (!fetchResult.ok) throw fetchResult.error;
+    const flat = fetchResult.value;
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const type = this.types[Number(flat[i]) - 1]!;
       this.begin(String(flat[i + 1]), type.name);
@@ -368,4 +372,14 @@ export class Dispatcher {
   private resolveDrain(): void {
     for (const resolve of this.drainWaiters.splice(0)) resolve();
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so two replies can be awaited in turn without an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }

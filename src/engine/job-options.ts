@@ -1,7 +1,6 @@
 // Per job name settings a pool registers, with gocraft's defaults and limits.
 import { defaultBackoff, type BackoffFn } from './backoff.js';
 import { InvalidArgumentError } from './errors.js';
-import { MAX_PRIORITY, MIN_PRIORITY } from './priority-sampler.js';
 
 export interface JobOptions {
   /** Weight in the fetch order, 1..100000; default 1. */
@@ -19,6 +18,10 @@ export interface JobOptions {
 }
 
 export type ResolvedJobOptions = Required<JobOptions>;
+
+/** gocraft's bounds; the fetch script draws job types with probability proportional to priority. */
+export const MIN_PRIORITY = 1;
+export const MAX_PRIORITY = 100_000;
 
 export function resolveJobOptions(name: string, options: JobOptions = {}): ResolvedJobOptions {
   const priority = options.priority ?? 1;

@@ -3,24 +3,33 @@
 
   KEYS: six per job type, in the pool's registration order:
     queue, this pool's in-progress list, paused, lock, lock_info, max_concurrency
-  ARGV[1]  pool id (lock_info field)
-  ARGV[2]  N, the number of jobs wanted (free worker slots)
-  ARGV[3]  N orders, one per slot, separated by ';': each a permutation of
-           the type numbers 1..T joined by ',', e.g. "2,1,3;1,2,3" (the
-           weighted priority sample for that slot, drawn by the caller)
+  ARGV[1]     pool id (lock_info field)
+  ARGV[2]     N, the number of jobs wanted (free worker slots)
+  ARGV[3]     a random seed, drawn by the caller for this call
+  ARGV[4…]    one priority per job type, in the order of the keys
 
   Output: flat array {typeNumber, jobBytes, typeNumber, jobBytes, …}; empty
   when nothing is eligible.
 
+  Each job is drawn as gocraft draws one: a type is tried first with
+  probability priority / (sum of priorities), then the others in the same
+  weighted way. The type taken is therefore drawn, with probability
+  proportional to its priority, among the types still eligible, which is
+  what this does, forgetting types as they turn out ineligible. Redis seeds
+  math.random identically before every script unless the script seeds it,
+  hence the caller's seed (which also replays the same draws on a replica).
+
   A type is eligible when its queue is non-empty, the paused key does not
   exist, and (no cap, or cap <= 0, or lock < cap), checked in that order as
   gocraft does. State is read once per type and then tracked locally, so a
-  batch costs one LLEN/GET per type, not per job. The lock and lock_info
-  increments are applied once per type at the end.
+  batch costs one LLEN/GET per type, not per job: within a call it only gets
+  worse. The lock and lock_info increments are applied once per type at the
+  end.
 ]]
 local poolId = ARGV[1]
 local wanted = tonumber(ARGV[2])
 local typeCount = #KEYS / 6
+math.randomseed(tonumber(ARGV[3]))
 
 local state = {}
 local function load(i)
@@ -47,33 +56,47 @@ local function eligible(s)
   return s.cap <= 0 or (s.lock + s.taken) < s.cap
 end
 
+-- Types not yet found ineligible, and the sum of their priorities.
+local candidates, weights, total = {}, {}, 0
+for i = 1, typeCount do
+  candidates[i] = i
+  weights[i] = tonumber(ARGV[3 + i]) or 1
+  total = total + weights[i]
+end
+local function forget(j)
+  total = total - weights[candidates[j]]
+  candidates[j] = candidates[#candidates]
+  candidates[#candidates] = nil
+end
+
 local out = {}
-local slot = 0
-for order in string.gmatch(ARGV[3] or '', '[^;]+') do
-  slot = slot + 1
-  if slot > wanted then break end
-  local found = false
-  for word in string.gmatch(order, '[^,]+') do
-    local i = tonumber(word)
-    if i and i >= 1 and i <= typeCount then
-      local s = load(i)
-      if eligible(s) then
-        local base = (i - 1) * 6
-        local job = redis.call('RPOPLPUSH', KEYS[base + 1], KEYS[base + 2])
-        if job then
-          s.len = s.len - 1
-          s.taken = s.taken + 1
-          out[#out + 1] = i
-          out[#out + 1] = job
-          found = true
-          break
-        end
-        s.len = 0
-      end
+local taken = 0
+while taken < wanted and #candidates > 0 do
+  local target = math.random() * total
+  local j = #candidates
+  for k = 1, #candidates do
+    target = target - weights[candidates[k]]
+    if target < 0 then
+      j = k
+      break
     end
   end
-  -- State only gets worse within a call: if no type was eligible now, none will be.
-  if not found then break end
+  local i = candidates[j]
+  local s = load(i)
+  local job = false
+  if eligible(s) then
+    local base = (i - 1) * 6
+    job = redis.call('RPOPLPUSH', KEYS[base + 1], KEYS[base + 2])
+  end
+  if job then
+    s.len = s.len - 1
+    s.taken = s.taken + 1
+    taken = taken + 1
+    out[#out + 1] = i
+    out[#out + 1] = job
+  else
+    forget(j)
+  end
 end
 
 for i, s in pairs(state) do
