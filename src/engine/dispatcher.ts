@@ -361,7 +361,15 @@ export class Dispatcher {
 
   private finish(job: Running, outcome: Outcome): void {
     this.running.delete(job);
-    this.freeWorkers.push(job.workerId);
+    if (job.lingering) {
+      // Timed out, acknowledged below, but its handler runs on: the slot is free when it returns.
+      void job.lingering.then(() => {
+        this.freeWorkers.push(job.workerId);
+        this.kick();
+      });
+    } else {
+      this.freeWorkers.push(job.workerId);
+    }
     if (!job.returned) this.pendingAcks.push({ bytes: job.bytes, name: job.queueName, outcome });
     if (this.running.size === 0) {
       for (const settle of this.settledWaiters.splice(0)) settle();

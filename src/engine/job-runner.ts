@@ -51,6 +51,12 @@ export interface FetchedJob {
   queueName: string;
   workerId: string;
   controller: LazyAbort;
+  /**
+   * Set when the job timed out but its handler has not returned: settles when
+   * it does. Until then the worker slot stays taken, so a pool never runs more
+   * handlers at once than its concurrency, however many ignore their signal.
+   */
+  lingering?: Promise<void>;
 }
 
 export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Outcome> {
@@ -88,8 +94,9 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   const context = makeJobContext(job, fetched.controller, (message) =>
     deps.observer.checkin(workerId, job.id, String(message)),
   );
+  const work = registered.run(context);
   try {
-    await withTimeout(registered.run(context), registered.options.timeoutMs, fetched.controller);
+    await withTimeout(work, registered.options.timeoutMs, fetched.controller);
     if (requeuedAtStop(fetched)) return OK;
     if (deps.listening('job:completed')) emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
     return OK;
@@ -97,12 +104,20 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
     // A stopping pool gave the job back to its queue: whatever the handler did
     // since is not this attempt's result (the dispatcher ignores the outcome).
     if (requeuedAtStop(fetched)) return OK;
-    if (thrown instanceof JobTimeoutError) emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
+    if (thrown instanceof JobTimeoutError) {
+      fetched.lingering = work.then(noop, noop);
+      deps.observer.checkin(workerId, job.id, `${thrown.message}; the handler has not returned yet`);
+      emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
+    }
     return fail(deps, event, bytes, thrown, registered.options, started);
   } finally {
-    deps.observer.done(workerId);
+    // A handler still running after its timeout still occupies its worker, and shows as such.
+    if (fetched.lingering) void fetched.lingering.then(() => deps.observer.done(workerId));
+    else deps.observer.done(workerId);
   }
 }
+
+function noop(): void {}
 
 function requeuedAtStop(fetched: FetchedJob): boolean {
   return fetched.controller.aborted && fetched.controller.reason instanceof JobRequeuedError;
