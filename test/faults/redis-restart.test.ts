@@ -42,7 +42,11 @@ describe.skipIf(!redisServerAvailable())('Redis restart', () => {
       for (const job of await enqueuer.enqueueBulk(Array.from({ length: n }, (_, i) => ({ name: 'work', args: { i } })))) ids.push(job.id);
     };
 
+    // The console's Client, connected before the restart and used after it.
+    const client = new Client({ redis: server.url, namespace: 'restart' });
+    cleanups.push(() => client.close());
     await enqueue(100);
+    expect((await client.queues()).find((q) => q.jobName === 'work')).toBeDefined();
     await waitFor(() => seen.size >= 10, { message: 'some jobs to run' });
     // A restart under load: SIGTERM makes Redis write its AOF and exit.
     const firstPid = server.process.pid;
@@ -56,8 +60,6 @@ describe.skipIf(!redisServerAvailable())('Redis restart', () => {
     expect(ids).toHaveLength(200);
     // The jobs of the second half ran on a new server process: the pool reconnected.
     expect(server.process.pid).not.toBe(firstPid);
-    const client = new Client({ redis: server.url, namespace: 'restart' });
-    cleanups.push(() => client.close());
     await waitFor(async () => (await client.queues()).find((q) => q.jobName === 'work')?.count === 0);
     await pool.drain();
     expect((await client.queues()).find((q) => q.jobName === 'work')).toMatchObject({ count: 0, running: 0 });
