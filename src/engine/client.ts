@@ -38,7 +38,7 @@ import {
   workerPoolsKey,
 } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { moveMembersToQueues } from './requeuer.js';
+import { moveMembersToQueues, prepareMove, sendMove } from './requeuer.js';
 import { validateJobName } from './validation.js';
 import { findById, readFilteredPage, readPage, removeEach, type Match } from './client/job-sets.js';
 import {
@@ -261,7 +261,7 @@ export class Client {
     const startedAt = epochSeconds(this.clock);
     const ctx = { redis: this.redis, prefix: this.prefix };
     const dead = deadKey(this.prefix);
-    // The judge decodes each member; the move reuses the names it found (per batch).
+    // The judge decodes each member; prepare reuses the names it found (per batch).
     const names = new Map<string, string>();
     const { acted, matched, aborted } = await sweep(this.redis, {
       key: dead,
@@ -271,13 +271,16 @@ export class Client {
       signal: options.signal,
       onProgress: options.onProgress,
       judge: this.judge(options.jobName, 'stuck', names),
-      act: async (members) => {
+      // Each batch is decoded and rewritten while the one before it moves.
+      readAhead: true,
+      prepare: (members) => {
         try {
-          return await moveMembersToQueues(ctx, dead, members, epochSeconds(this.clock), clearFailure, names);
+          return prepareMove(this.prefix, dead, members, epochSeconds(this.clock), clearFailure, names);
         } finally {
           names.clear();
         }
       },
+      act: (move) => sendMove(ctx, move),
     });
     return { retried: acted, total: matched, aborted };
   }
@@ -304,6 +307,8 @@ export class Client {
       signal: options.signal,
       onProgress: options.onProgress,
       judge: this.judge(options.jobName, 'stay'),
+      // No readAhead: a ZREM leaves the client little to overlap, and the
+      // strict walk notices a change made between batches one batch sooner.
       act: (members) => this.redis.zrem(dead, ...members),
     });
     return { deleted: acted, total: matched, aborted };

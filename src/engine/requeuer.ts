@@ -56,21 +56,30 @@ export class Requeuer {
   }
 }
 
+/** A move worked out on the client (names decoded, members rewritten), ready to send. */
+export interface PreparedMove {
+  source: string;
+  now: number;
+  keys: string[];
+  args: string[];
+  /** Members that are not valid jobs, with the reason. */
+  poison: Array<[string, string]>;
+}
+
 /**
- * Move the given zset members onto their queues with "t" set to now (and, for
- * dead jobs being retried, failure fields cleared by `rewrite`). Members that
- * are not valid jobs go to the dead set with the reason. Returns jobs moved.
+ * The client half of a move: decode each member's name (or take it from
+ * `knownNames`) and rewrite its bytes. No Redis call, so a caller can do it
+ * while an earlier batch is still moving.
  */
-export async function moveMembersToQueues(
-  ctx: Pick<PoolContext, 'redis' | 'prefix'>,
+export function prepareMove(
+  prefix: string,
   source: string,
   members: readonly string[],
   now: number,
   rewrite: (raw: string, now: number) => string = markRequeued,
   /** Names the caller already decoded, by member, to save decoding twice. */
   knownNames?: ReadonlyMap<string, string>,
-): Promise<number> {
-  const { redis, prefix } = ctx;
+): PreparedMove {
   const keys = [source, knownJobsKey(prefix)];
   const args: string[] = [wakeChannel(prefix)];
   const poison: Array<[string, string]> = [];
@@ -86,6 +95,13 @@ export async function moveMembersToQueues(
     keys.push(queueKey(prefix, name));
     args.push(member, rewrite(member, now), name);
   }
+  return { source, now, keys, args, poison };
+}
+
+/** The Redis half: one move-to-queues call, then poison members to dead (unless they come from dead). Returns jobs moved. */
+export async function sendMove(ctx: Pick<PoolContext, 'redis' | 'prefix'>, move: PreparedMove): Promise<number> {
+  const { redis, prefix } = ctx;
+  const { source, now, keys, args, poison } = move;
   let moved = 0;
   if (keys.length > 2) moved = Number(await runScript(redis, 'move-to-queues-var', keys, args));
   if (poison.length > 0 && source !== deadKey(prefix)) {
@@ -96,4 +112,21 @@ export async function moveMembersToQueues(
     await execOrThrow(pipe);
   }
   return moved;
+}
+
+/**
+ * Move the given zset members onto their queues with "t" set to now (and, for
+ * dead jobs being retried, failure fields cleared by `rewrite`). Members that
+ * are not valid jobs go to the dead set with the reason. Returns jobs moved.
+ */
+export async function moveMembersToQueues(
+  ctx: Pick<PoolContext, 'redis' | 'prefix'>,
+  source: string,
+  members: readonly string[],
+  now: number,
+  rewrite: (raw: string, now: number) => string = markRequeued,
+  /** Names the caller already decoded, by member, to save decoding twice. */
+  knownNames?: ReadonlyMap<string, string>,
+): Promise<number> {
+  return sendMove(ctx, prepareMove(ctx.prefix, source, members, now, rewrite, knownNames));
 }

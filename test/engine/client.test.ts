@@ -402,6 +402,25 @@ describe('retryAllDeadJobs', () => {
     expect(await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).toEqual([failed('new', 'new-1', NOW + 1)]);
   });
 
+  it('fills each queue in walk order, as one push per job would, with several queues and a refused one per batch', async () => {
+    await t.redis.set(keys.pausedKey(t.prefix, 'x'), '1'); // the queue key of "x:paused"
+    const members: Array<string | number> = [];
+    for (let i = 0; i < 2600; i++) {
+      const name = i % 97 === 0 ? 'x:paused' : i % 4 === 3 ? 'b' : 'a'; // over 500 a jobs per batch
+      members.push(NOW - 5000 + Math.floor(i / 3), failed(name, `${name}-${i}`, NOW - 5000));
+    }
+    await t.redis.zadd(keys.deadKey(t.prefix), ...members);
+    const walkOrder = (await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).map((raw) => decodeJob(raw));
+    const refused = walkOrder.filter((j) => j.name === 'x:paused').length;
+    expect(await client.retryAllDeadJobs({ batchSize: 1000 })).toEqual({ retried: 2600 - refused, total: 2600, aborted: false });
+    for (const name of ['a', 'b']) {
+      const expected = walkOrder.filter((j) => j.name === name).map((j) => j.id).reverse(); // LPUSH: the last pushed is first
+      expect((await queued(name)).map((j) => j.id)).toEqual(expected);
+    }
+    expect((await t.redis.smembers(keys.knownJobsKey(t.prefix))).sort()).toEqual(['a', 'b']);
+    expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(refused);
+  });
+
   it('never duplicates a job when two run at once', async () => {
     const ids = await addDead('race', 3000);
     const other = new Client({ redis: t.connect(), namespace: t.namespace, clock });

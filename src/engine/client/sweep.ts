@@ -3,7 +3,9 @@
 // jobs). Members the action does not take stay where they are, so the walk
 // cannot restart from the top each time the way gocraft's retry-all does
 // (it stops at the first batch that moved nothing, spec 16.1.7); instead a
-// cursor remembers where the next unseen member starts.
+// cursor remembers where the next unseen member starts. With readAhead, the
+// next batch is read before the action on this one is sent, so the client
+// prepares batch N+1 while Redis runs batch N's action.
 import type { Redis } from 'ioredis';
 import { execOrThrow } from '../redis/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -62,6 +64,16 @@ export class SweepCursor {
     });
   }
 
+  /** The cursor for a read made while `batch`, just walked, is still wholly in the set (its action not yet run). */
+  past(batch: readonly ScoredMember[]): SweepCursor {
+    const ahead = new SweepCursor();
+    ahead.min = this.min;
+    ahead.staying = this.staying;
+    ahead.anchor = this.anchor;
+    ahead.advance(batch, batch.map(() => true));
+    return ahead;
+  }
+
   reset(): void {
     this.min = '-inf';
     this.staying = 0;
@@ -77,14 +89,27 @@ export function checkBatchSize(batchSize: number | undefined): number {
   return n;
 }
 
-export interface SweepSpec extends Pick<BulkOptions, 'signal' | 'onProgress'> {
+export interface SweepSpec<P = string[]> extends Pick<BulkOptions, 'signal' | 'onProgress'> {
   key: string;
   /** Highest score to visit ('+inf' for all). */
   max: string;
   batchSize: number;
   judge(member: string): Verdict;
+  /**
+   * Client-side work on a batch's taken members (decoding, rewriting), done
+   * as soon as the batch is judged. Without it, act receives the members.
+   */
+  prepare?(members: string[]): P;
   /** Remove and handle the taken members in one short call; returns how many it handled. */
-  act(members: string[]): Promise<number>;
+  act(prepared: P): Promise<number>;
+  /**
+   * Read each batch while the action on the one before is still running, so
+   * the client judges and prepares it while Redis works. The read is sent
+   * ahead of that action on the same connection, so it sees the set just
+   * before it; a change someone else makes between batches is noticed one
+   * batch later than without it.
+   */
+  readAhead?: boolean;
 }
 
 export interface SweepResult {
@@ -109,40 +134,63 @@ async function present(redis: Redis, key: string, members: readonly string[]): P
   return new Set(members.filter((_, i) => scores[i] !== null));
 }
 
-export async function sweep(redis: Redis, spec: SweepSpec): Promise<SweepResult> {
+/** A batch read and judged, with its taken members prepared for the action. */
+interface Judged<P> {
+  batch: ScoredMember[];
+  verdicts: Verdict[];
+  taken: string[];
+  /** Sends the prepared action; undefined when nothing was taken. */
+  send: (() => Promise<number>) | undefined;
+}
+
+export async function sweep<P = string[]>(redis: Redis, spec: SweepSpec<P>): Promise<SweepResult> {
   const { key, max, batchSize, signal, onProgress } = spec;
   const result: SweepResult = { acted: 0, matched: 0, aborted: false };
   if (signal?.aborted) return { ...result, aborted: true };
   const total = await redis.zcount(key, '-inf', max);
+  // Without prepare, P is string[] (the default) and act takes the members as they are.
+  const prepare = spec.prepare ?? ((members: string[]) => members as unknown as P);
   const cursor = new SweepCursor();
   let left = 0; // members taken so far: gone from the set, whoever removed them
   let stayed = 0; // members seen since the last (re)start that are still there
   let stuck = 0;
   let idleRestarts = 0;
   let actedAtRestart = 0;
-  for (;;) {
-    if (signal?.aborted) {
-      result.aborted = true;
-      break;
-    }
-    const read = cursor.nextRead(batchSize);
-    const reply = pairs(await redis.zrangebyscore(key, read.min, max, 'WITHSCORES', 'LIMIT', read.offset, read.count));
-    const batch = cursor.unseen(reply);
-    if (batch === undefined) {
-      // Someone changed the part already walked. Start again; a set that keeps
-      // changing under us without our making progress is an error, not a loop.
-      idleRestarts = result.acted === actedAtRestart ? idleRestarts + 1 : 1;
-      actedAtRestart = result.acted;
-      if (idleRestarts > MAX_IDLE_RESTARTS) throw new Error(`${key} keeps changing under the walk; gave up`);
-      cursor.reset();
-      stayed = 0;
-      stuck = 0;
-      continue;
-    }
-    if (batch.length === 0) break;
+  let next: Judged<P> | undefined; // read and judged; its action not sent yet
+  let atEnd = false; // no batch after `next`
+
+  const read = async (from: SweepCursor): Promise<ScoredMember[] | undefined> => {
+    const { min, offset, count } = from.nextRead(batchSize);
+    const reply = pairs(await redis.zrangebyscore(key, min, max, 'WITHSCORES', 'LIMIT', offset, count));
+    atEnd = reply.length < count;
+    return from.unseen(reply);
+  };
+
+  const judge = (batch: ScoredMember[]): Judged<P> => {
     const verdicts = batch.map(({ member }) => spec.judge(member));
     const taken = batch.filter((_, i) => verdicts[i] === 'take').map(({ member }) => member);
-    const acted = taken.length > 0 ? await spec.act(taken) : 0;
+    let send: (() => Promise<number>) | undefined;
+    if (taken.length > 0) {
+      const prepared = prepare(taken);
+      send = async () => spec.act(prepared); // async: a throw becomes a rejection, handled like one
+    }
+    return { batch, verdicts, taken, send };
+  };
+
+  // Someone changed the part already walked. Start again; a set that keeps
+  // changing under us without our making progress is an error, not a loop.
+  const restart = (): void => {
+    idleRestarts = result.acted === actedAtRestart ? idleRestarts + 1 : 1;
+    actedAtRestart = result.acted;
+    if (idleRestarts > MAX_IDLE_RESTARTS) throw new Error(`${key} keeps changing under the walk; gave up`);
+    cursor.reset();
+    stayed = 0;
+    stuck = 0;
+    next = undefined;
+    atEnd = false;
+  };
+
+  const settle = async ({ batch, verdicts, taken }: Judged<P>, acted: number): Promise<void> => {
     result.acted += acted;
     if (acted < taken.length) {
       // Some were not handled: taken by someone else (gone), or refused by the
@@ -161,7 +209,45 @@ export async function sweep(redis: Redis, spec: SweepSpec): Promise<SweepResult>
     cursor.advance(batch, stays);
     const done = left + stayed;
     onProgress?.({ done, total: Math.max(total, done) });
-    if (reply.length < read.count) break; // the end of the range
+  };
+
+  for (;;) {
+    if (signal?.aborted) {
+      result.aborted = true;
+      break;
+    }
+    if (next === undefined) {
+      // The first batch, or the first after a restart (or every one, without readAhead).
+      const batch = await read(cursor);
+      if (batch === undefined) {
+        restart();
+        continue;
+      }
+      if (batch.length === 0) break;
+      next = judge(batch);
+    }
+    const current = next;
+    next = undefined;
+    // The read of the following batch goes first, so Redis runs it before
+    // this batch's action, with this batch still in the set.
+    const reading = spec.readAhead && !atEnd ? read(cursor.past(current.batch)) : undefined;
+    const acting = current.send?.() ?? Promise.resolve(0);
+    void acting.catch(() => undefined); // awaited below; this only keeps an early rejection from counting as unhandled
+    let changed = false;
+    if (reading !== undefined) {
+      try {
+        const batch = await reading;
+        // Judged and prepared while the action runs in Redis.
+        if (batch === undefined) changed = true;
+        else if (batch.length > 0) next = judge(batch);
+      } catch (error) {
+        await acting.catch(() => undefined); // let the action finish before giving up
+        throw error;
+      }
+    }
+    await settle(current, await acting);
+    if (changed) restart();
+    else if (next === undefined && atEnd) break; // the end of the range
   }
   result.matched = left + stuck;
   return result;
