@@ -6,7 +6,8 @@ import { WorkerPool } from '../dist/index.js';
 
 const [url, namespace] = process.argv.slice(2);
 const ledger = new Redis(url);
-const pool = new WorkerPool({ redis: url, namespace, concurrency: 20, heartbeatIntervalMs: 1000, reaperIntervalMs: 1000, deadAfterMs: 4000 });
+// Default heartbeat, presence and reaper timings: the soak checks what users run.
+const pool = new WorkerPool({ redis: url, namespace, concurrency: 20 });
 const options = { maxFails: 3, timeoutMs: 200, backoff: () => 1 };
 pool.job('soak', options, async (job) => {
   const roll = Math.random();
