@@ -41,9 +41,11 @@ export function rssSampler() {
 /**
  * A worker process speaking a line protocol: it prints "ready", the parent
  * writes commands ("go", "report"), and it prints one JSON result line.
+ * nodeFlags are extra Node/V8 flags for it (the same for both libraries).
  */
-export function startWorkerProcess(script, args) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--max-old-space-size=2048', new URL(script, import.meta.url).pathname, ...args], {
+export function startWorkerProcess(script, args, nodeFlags = []) {
+  const profile = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, '--max-old-space-size=2048', new URL(script, import.meta.url).pathname, ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let buffer = '';
