@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe.skipIf(!redisServerAvailable())('Redis restart', () => {
-  it('workers and the Client reconnect; every job runs at least once', async () => {
+  it('workers and the Client reconnect; every job runs at least once; no pool is taken for dead', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'work-aof-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const aof = ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
@@ -25,14 +25,21 @@ describe.skipIf(!redisServerAvailable())('Redis restart', () => {
     cleanups.push(() => server.stop());
 
     const seen = new Map<string, number>();
-    const pool = new WorkerPool({ redis: server.url, namespace: 'restart', concurrency: 4, requeuerIntervalMs: 100 });
-    pool.on('error', () => undefined); // connection errors are expected during the restart
-    pool.job('work', async (job) => {
-      seen.set(job.id, (seen.get(job.id) ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, 20));
+    const reaped: string[] = [];
+    // Two pools, each watching the other's presence: every subscription drops
+    // with the restart, and neither may take the other for dead.
+    const pools = [0, 1].map(() => {
+      const pool = new WorkerPool({ redis: server.url, namespace: 'restart', concurrency: 4, requeuerIntervalMs: 100 });
+      pool.on('error', () => undefined); // connection errors are expected during the restart
+      pool.on('pool:reaped', ({ deadPoolId }) => reaped.push(deadPoolId));
+      pool.job('work', async (job) => {
+        seen.set(job.id, (seen.get(job.id) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 20));
+      });
+      cleanups.push(() => pool.stop({ graceMs: 1000 }));
+      return pool;
     });
-    await pool.start();
-    cleanups.push(() => pool.stop({ graceMs: 1000 }));
+    for (const pool of pools) await pool.start();
 
     const producer = new Redis(server.url, { maxRetriesPerRequest: null });
     cleanups.push(() => producer.disconnect());
@@ -61,8 +68,12 @@ describe.skipIf(!redisServerAvailable())('Redis restart', () => {
     // The jobs of the second half ran on a new server process: the pool reconnected.
     expect(server.process.pid).not.toBe(firstPid);
     await waitFor(async () => (await client.queues()).find((q) => q.jobName === 'work')?.count === 0);
-    await pool.drain();
+    await Promise.all(pools.map((pool) => pool.drain()));
     expect((await client.queues()).find((q) => q.jobName === 'work')).toMatchObject({ count: 0, running: 0 });
+    // Past the presence check's settling time and grace: still nobody reaped.
+    await new Promise((r) => setTimeout(r, 9000));
+    expect(reaped).toEqual([]);
+    expect((await client.workerPoolHeartbeats()).map((h) => h.poolId).sort()).toEqual(pools.map((p) => p.id).sort());
     // At least once: a job in flight during the restart may run twice, never zero times.
     const twice = [...seen.values()].filter((n) => n > 1).length;
     expect(twice).toBeLessThanOrEqual(4);
