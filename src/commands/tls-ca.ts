@@ -15,7 +15,11 @@ export function loadTlsCa(global: GlobalOptions): string | undefined {
   const { file, from } = global.tlsCa;
   validateRedisUrl(global.redisUrl);
   if (new URL(global.redisUrl).protocol !== 'rediss:') {
-    // ioredis would connect in plain text and never look at the CA.
+    // The variable may be exported for production's rediss:// while a plain
+    // local redis:// is used: it applies to TLS URLs only. The flag is asked
+    // for on this very command, so with a plain URL it is a mistake (ioredis
+    // would connect in plain text and never look at the CA).
+    if (from === 'WORK_TLS_CA') return undefined;
     throw new UsageError(`${from} is for TLS, but ${maskRedisUrl(global.redisUrl)} is plain redis://: use a rediss:// URL or drop ${from}`);
   }
   let text: string;

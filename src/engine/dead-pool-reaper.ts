@@ -21,7 +21,7 @@ import {
 } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
-import { AbsenceTracker, unsubscribed } from './presence.js';
+import { AbsenceTracker, declaredIntervalMs, pulseValue, unsubscribed } from './presence.js';
 import { execOrThrow } from './redis/pipeline.js';
 import { runScript } from './redis/scripts.js';
 
@@ -53,6 +53,7 @@ export class DeadPoolReaper {
   private readonly task: PeriodicTask;
   private readonly presenceTask: PeriodicTask | undefined;
   private readonly absences: AbsenceTracker;
+  private pulses = 0;
   /** Pools seen holding lock shares without being registered, by "lockInfoKey pool". */
   private suspects = new Set<string>();
 
@@ -85,6 +86,10 @@ export class DeadPoolReaper {
 
   async stop(): Promise<void> {
     await Promise.all([this.task.stop(), this.presenceTask?.stop()]);
+    // Leave the presence hash before the subscription goes, so nobody sees one without the other.
+    if (this.presenceTask) {
+      await this.ctx.redis.hdel(presenceKey(this.ctx.prefix), this.ctx.poolId).catch((error) => this.ctx.report('reaper.presence', error));
+    }
   }
 
   /** Our connection was re-established: absences seen before say nothing about other pools. */
@@ -93,22 +98,28 @@ export class DeadPoolReaper {
   }
 
   /**
-   * One presence check: reap the pools of ours whose presence subscription
-   * has been missing for the grace period. Returns jobs requeued.
+   * One presence check: pulse, then reap the pools of ours whose presence
+   * subscription has been missing, and whose pulse has stood still, for long
+   * enough (presence.ts). Returns jobs requeued.
    */
   async checkPresence(): Promise<number> {
     const { redis, prefix, poolId } = this.ctx;
-    const [poolIds, present] = (await execOrThrow(redis.pipeline().smembers(workerPoolsKey(prefix)).smembers(presenceKey(prefix)))) as [
-      string[],
-      string[],
-    ];
+    // Our own pulse, then the others'. Presence before worker_pools: a pool
+    // registers in worker_pools (first heartbeat) before its first pulse, so
+    // any pool listed here is already in the worker_pools read after it.
+    const pulse = pulseValue(this.options.presenceIntervalMs ?? 0, ++this.pulses);
+    const [, present, poolIds] = (await execOrThrow(
+      redis.pipeline().hset(presenceKey(prefix), poolId, pulse).hgetall(presenceKey(prefix)).smembers(workerPoolsKey(prefix)),
+    )) as [unknown, Record<string, string>, string[]];
     const registered = new Set(poolIds);
     // Pools deregistered or reaped (by Go's reaper too) no longer need watching.
-    const gone = present.filter((id) => !registered.has(id));
-    if (gone.length > 0) await redis.srem(presenceKey(prefix), ...gone);
-    const watched = present.filter((id) => id !== poolId && registered.has(id));
+    const gone = Object.keys(present).filter((id) => !registered.has(id));
+    if (gone.length > 0) await redis.hdel(presenceKey(prefix), ...gone);
+    const watched = Object.keys(present).filter((id) => id !== poolId && registered.has(id));
     const reply = watched.length > 0 ? ((await redis.call('PUBSUB', 'NUMSUB', ...watched.map((id) => presenceChannel(prefix, id)))) as unknown[]) : [];
-    const due = this.absences.observe(unsubscribed(watched, reply), this.ctx.clock.nowMs());
+    const absent = unsubscribed(watched, reply);
+    const sightings = absent.map((id) => ({ poolId: id, pulse: present[id] ?? '', intervalMs: declaredIntervalMs(present[id]) }));
+    const due = this.absences.observe(sightings, performance.now());
     const settled = (this.options.connectedForMs?.() ?? Infinity) >= PRESENCE_SETTLE_MS;
     if (due.length === 0 || !settled) return 0;
     const pipe = redis.pipeline();

@@ -49,6 +49,8 @@ export class Dispatcher {
   private readonly priorityArgs: string[];
   private readonly freeWorkers: string[];
   private readonly running = new Set<Running>();
+  /** Timed-out handlers that have not returned yet (see FetchedJob.lingering). */
+  private lingering = 0;
   private pendingAcks: Ack[] = [];
   /** Round trips under way, and the worker slots their fetches may fill. */
   private inFlight = 0;
@@ -95,8 +97,9 @@ export class Dispatcher {
     this.freeWorkers = [...workerIds].reverse();
   }
 
+  /** Handlers running now, counting those that outlived their timeout and still hold a worker. */
   get busy(): number {
-    return this.running.size;
+    return this.running.size + this.lingering;
   }
 
   start(): void {
@@ -363,7 +366,9 @@ export class Dispatcher {
     this.running.delete(job);
     if (job.lingering) {
       // Timed out, acknowledged below, but its handler runs on: the slot is free when it returns.
+      this.lingering++;
       void job.lingering.then(() => {
+        this.lingering--;
         this.freeWorkers.push(job.workerId);
         this.kick();
       });

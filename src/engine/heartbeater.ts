@@ -2,7 +2,7 @@
 // hash, every 5 s, with the exact fields Go's reaper and Client parse.
 import { hostname } from 'node:os';
 import { epochSeconds } from './clock.js';
-import { heartbeatKey, presenceKey, workerPoolsKey } from './keys.js';
+import { heartbeatKey, workerPoolsKey } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
 
@@ -42,12 +42,7 @@ export class Heartbeater {
   async stop(): Promise<void> {
     await this.task.stop();
     const { redis, prefix, poolId } = this.ctx;
-    await redis
-      .pipeline()
-      .srem(workerPoolsKey(prefix), poolId)
-      .del(heartbeatKey(prefix, poolId))
-      .srem(presenceKey(prefix), poolId)
-      .exec();
+    await redis.pipeline().srem(workerPoolsKey(prefix), poolId).del(heartbeatKey(prefix, poolId)).exec();
   }
 
   async beat(): Promise<void> {
@@ -65,9 +60,6 @@ export class Heartbeater {
         host: hostname() || 'hostname_errored',
         pid: process.pid,
       })
-      // work only: this pool keeps a presence subscription (see presence.ts);
-      // re-added every beat in case a Go reaper forgot the pool meanwhile.
-      .sadd(presenceKey(prefix), poolId)
       .exec();
     const failed = results?.find(([error]) => error);
     if (failed) {

@@ -55,7 +55,7 @@ export const processedCountKey = (p: string): string => `${p}stats:processed`;
 export const failedCountKey = (p: string): string => `${p}stats:failed`;
 /** work only: pub/sub channel that wakes idle pools when a queue receives work. */
 export const wakeChannel = (p: string): string => `${p}wake`;
-/** work only: set of pools that hold a presence subscription (see presence.ts). */
+/** work only: hash pool id -> pulse (`<interval ms>:<count>`) of the pools that hold a presence subscription (see presence.ts). */
 export const presenceKey = (p: string): string => `${p}presence`;
 /** work only: the channel a pool stays subscribed to while its process lives. */
 export const presenceChannel = (p: string, poolId: string): string => `${p}presence:${poolId}`;

@@ -35,9 +35,11 @@ export interface WorkerPoolOptions {
   /** How often this pool looks for dead pools by their heartbeats; default 5000 ms (+ up to half as jitter). */
   reaperIntervalMs?: number;
   /**
-   * How often this pool checks that the other pools of ours still hold their
-   * presence subscription (their process lives); default 1000 ms, 0 = off.
-   * A pool whose subscription stays missing for 3 s is reaped at once.
+   * How often this pool pulses and checks that the other pools of ours still
+   * hold their presence subscription (their process lives); default 1000 ms,
+   * 0 = off (this pool is then neither watched nor watching). A pool whose
+   * subscription stays missing for 3 s while its pulse stands still is
+   * reaped at once (presence.ts).
    */
   presenceIntervalMs?: number;
   /** Heartbeat age after which a pool is dead; default 15000 ms (three missed beats). */
@@ -162,9 +164,10 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       clock: this.options.clock ?? systemClock,
       report: (op, error) => this.report(op, error),
     };
-    this.connectedSinceMs = ctx.clock.nowMs();
+    // A monotonic clock: a wall-clock step must not make the connection look older.
+    this.connectedSinceMs = performance.now();
     this.watchConnection(redis, 'redis', () => {
-      this.connectedSinceMs = ctx.clock.nowMs();
+      this.connectedSinceMs = performance.now();
       this.reaper?.reconnected();
       this.dispatcher?.reconnected();
     });
@@ -200,13 +203,6 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       this.workerIds,
       (fetched) => runJob(runnerDeps, fetched),
     );
-    const heartbeater = new Heartbeater(
-      ctx,
-      { jobNames: names, concurrency: this.concurrency, workerIds: this.workerIds },
-      this.options.heartbeatIntervalMs ?? 5000,
-      (at) => this.emitSafely('heartbeat', { poolId: this.id, at }),
-    );
-    await heartbeater.start();
 
     // Wake-ups arrive on a connection of their own (a subscribed client can do
     // nothing else). The same connection holds the pool's presence channel,
@@ -220,6 +216,16 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     });
     await subscriber.subscribe(wake, presenceChannel(this.prefix, this.id));
 
+    // Registered only once subscribed: a pool listed in the presence hash
+    // without its subscription would be taken for dead by the others.
+    const heartbeater = new Heartbeater(
+      ctx,
+      { jobNames: names, concurrency: this.concurrency, workerIds: this.workerIds },
+      this.options.heartbeatIntervalMs ?? 5000,
+      (at) => this.emitSafely('heartbeat', { poolId: this.id, at }),
+    );
+    await heartbeater.start();
+
     const requeuer = new Requeuer(ctx, this.options.requeuerIntervalMs ?? 1000);
     const reaper = new DeadPoolReaper(ctx, {
       intervalMs: this.options.reaperIntervalMs ?? 5000,
@@ -227,7 +233,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       ownJobNames: names,
       canJudge: () => heartbeater.steady(),
       presenceIntervalMs: this.options.presenceIntervalMs ?? 1000,
-      connectedForMs: () => ctx.clock.nowMs() - this.connectedSinceMs,
+      connectedForMs: () => performance.now() - this.connectedSinceMs,
       onReaped: (deadPoolId, requeued) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued }),
     });
     const periodic = new PeriodicEnqueuer(ctx, this.periodicJobs, this.options.timezone);

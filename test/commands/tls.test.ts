@@ -12,7 +12,7 @@ import * as keys from '../../src/engine/keys.js';
 import { Client, Enqueuer, WorkerPool } from '../../src/index.js';
 import { startRedisServer, type RedisServerHandle, type TlsFiles } from '../../src/support/private-redis.js';
 import { collect, runCli, startCli, type CliResult } from '../support/cli.js';
-import { deleteNamespace, freshNamespace } from '../support/redis.js';
+import { deleteNamespace, freshNamespace, redisUrl } from '../support/redis.js';
 import { makeCa, makeServerCertificates, tlsSkipReason } from '../support/tls.js';
 import { deferred, waitFor } from '../support/wait.js';
 
@@ -161,6 +161,9 @@ describe.skipIf(skipReason)(`work over TLS${skipReason ? ` (skipped: ${skipReaso
     expect(plain.code, plain.stderr).toBe(2);
     expect(plain.stderr).toContain(`--tls-ca is for TLS, but redis://:***@127.0.0.1:${server.port} is plain redis://: use a rediss:// URL`);
     expectNoPassword(plain);
+    // WORK_TLS_CA, exported for production's rediss://, leaves a plain redis:// alone.
+    const local = await runCli(['queues', '--json', '-n', namespace], { env: { REDIS_URL: redisUrl(), WORK_TLS_CA: files.caFile } });
+    expect(local.code, local.stderr).toBe(0);
   });
 
   it('the library takes the CA through ioredis options: Enqueuer, WorkerPool and Client over TLS', async () => {

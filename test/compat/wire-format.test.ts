@@ -31,7 +31,7 @@ describe('wire format of a busy pool', () => {
       job.checkin(`checkin ${checkins.length}`);
       await release.promise;
     };
-    const p = pool({ concurrency: 3, observerIntervalMs: 50 })
+    const p = pool({ concurrency: 3, observerIntervalMs: 50, presenceIntervalMs: 50 })
       .job('bp_limited', { maxConcurrency: 2 }, handler)
       .job('bp_paused', handler)
       .job('bp_free', handler);
@@ -45,7 +45,7 @@ describe('wire format of a busy pool', () => {
     try {
       const keysWhenBusy = async () => {
         const keys = await harness().keysInNamespace();
-        return keys.filter((k) => k.includes(':worker:')).length === 3 ? keys : undefined;
+        return keys.filter((k) => k.includes(':worker:')).length === 3 && keys.includes(`${t.prefix}presence`) ? keys : undefined;
       };
       const ourKeys = await waitFor(keysWhenBusy, { message: 'three busy workers observed' });
       const beat = await t.redis.hgetall(heartbeatKey(t.prefix, p.id));
@@ -58,13 +58,13 @@ describe('wire format of a busy pool', () => {
       const goWorkers = goHeartbeat.value.worker_ids!.split(',');
 
       // Same keys and types, plus work's own additions on keys Go never reads
-      // (job priorities, the presence set; the processed/failed counters appear once a job finishes).
+      // (job priorities, the presence hash; the processed/failed counters appear once a job finishes).
       const workOnly = types.filter(({ key }) => key.endsWith(':priority') || key === `${t.prefix}presence`);
       expect(workOnly.map(({ key }) => key).sort()).toEqual([
         ...['bp_free', 'bp_limited', 'bp_paused'].map((n) => `${t.prefix}jobs:${n}:priority`),
         `${t.prefix}presence`,
       ]);
-      expect(await t.redis.smembers(`${t.prefix}presence`)).toEqual([p.id]);
+      expect(Object.keys(await t.redis.hgetall(`${t.prefix}presence`))).toEqual([p.id]);
       const gocraftShaped = types.filter((entry) => !workOnly.includes(entry));
       expect(shapes(gocraftShaped, t.prefix, p.id, workerIds)).toEqual(shapes(fixture, 'fx:', goPool, goWorkers));
 

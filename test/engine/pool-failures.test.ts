@@ -41,6 +41,7 @@ describe('timeouts', () => {
     // The only worker is still taken by the runaway handler: nothing else starts.
     await new Promise((r) => setTimeout(r, 300));
     expect(started).toEqual(['hang']);
+    expect(p.busy).toBe(1);
     release.resolve();
     await waitFor(() => started.length === 2, { message: 'the next job once the handler returned' });
     expect(started).toEqual(['hang', 'next']);

@@ -1,33 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { AbsenceTracker, unsubscribed } from '../../src/engine/presence.js';
+import { AbsenceTracker, QUIET_INTERVALS, declaredIntervalMs, pulseValue, unsubscribed, type Sighting } from '../../src/engine/presence.js';
+
+const gone = (poolId: string, pulse = '1000:7', intervalMs = 1000): Sighting => ({ poolId, pulse, intervalMs });
 
 describe('AbsenceTracker', () => {
-  it('reports a pool once it has been missing for the grace period, by the observer clock', () => {
+  it('reports a pool missing for the grace period whose pulse stood still', () => {
     const tracker = new AbsenceTracker(3000);
-    expect(tracker.observe(['a'], 1000)).toEqual([]);
-    expect(tracker.observe(['a'], 3999)).toEqual([]);
-    expect(tracker.observe(['a'], 4000)).toEqual(['a']);
-    expect(tracker.observe(['a', 'b'], 5000)).toEqual(['a']);
+    expect(tracker.observe([gone('a')], 1000)).toEqual([]);
+    expect(tracker.observe([gone('a')], 3999)).toEqual([]);
+    expect(tracker.observe([gone('a')], 4000)).toEqual(['a']);
+    expect(tracker.observe([gone('a'), gone('b')], 5000)).toEqual(['a']);
+  });
+
+  it('waits for the pulse to stand still for two of the pool\'s intervals', () => {
+    const tracker = new AbsenceTracker(3000);
+    const slow = (pulse: string) => gone('a', pulse, 5000);
+    tracker.observe([slow('5000:1')], 0);
+    expect(tracker.observe([slow('5000:1')], 3000)).toEqual([]); // missing long enough, but a slow pulse may still come
+    expect(tracker.observe([slow('5000:1')], QUIET_INTERVALS * 5000 - 1)).toEqual([]);
+    expect(tracker.observe([slow('5000:1')], QUIET_INTERVALS * 5000)).toEqual(['a']);
+  });
+
+  it('never reports a pool that keeps pulsing, however long its subscription is missing', () => {
+    const tracker = new AbsenceTracker(3000);
+    for (let t = 0; t <= 60_000; t += 1000) {
+      expect(tracker.observe([gone('a', pulseValue(1000, t / 1000))], t)).toEqual([]);
+    }
   });
 
   it('starts again when a pool is seen present in between', () => {
     const tracker = new AbsenceTracker(3000);
-    tracker.observe(['a'], 0);
+    tracker.observe([gone('a')], 0);
     tracker.observe([], 2000); // reconnected in time
-    expect(tracker.observe(['a'], 3500)).toEqual([]);
-    expect(tracker.observe(['a'], 6500)).toEqual(['a']);
+    expect(tracker.observe([gone('a')], 3500)).toEqual([]);
+    expect(tracker.observe([gone('a')], 6500)).toEqual(['a']);
   });
 
   it('forgets every sighting on reset', () => {
     const tracker = new AbsenceTracker(1000);
-    tracker.observe(['a'], 0);
+    tracker.observe([gone('a')], 0);
     tracker.reset();
-    expect(tracker.observe(['a'], 5000)).toEqual([]);
-  });
-
-  it('needs two sightings unless the grace is zero', () => {
-    expect(new AbsenceTracker(0).observe(['a'], 10)).toEqual(['a']);
-    expect(new AbsenceTracker(1).observe(['a'], 10)).toEqual([]);
+    expect(tracker.observe([gone('a')], 5000)).toEqual([]);
   });
 });
 
@@ -35,5 +48,15 @@ describe('unsubscribed', () => {
   it('picks the pools whose channel counts no subscriber, in request order', () => {
     expect(unsubscribed(['a', 'b', 'c'], ['ns:presence:a', 1, 'ns:presence:b', 0, 'ns:presence:c', '0'])).toEqual(['b', 'c']);
     expect(unsubscribed([], [])).toEqual([]);
+  });
+});
+
+describe('pulses', () => {
+  it('carry the interval the pool declared; 5 s is assumed when unreadable', () => {
+    expect(pulseValue(1000, 3)).toBe('1000:3');
+    expect(declaredIntervalMs(pulseValue(1500, 9))).toBe(1500);
+    expect(declaredIntervalMs(undefined)).toBe(5000);
+    expect(declaredIntervalMs('x:1')).toBe(5000);
+    expect(declaredIntervalMs('0:1')).toBe(5000);
   });
 });

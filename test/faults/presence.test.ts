@@ -40,18 +40,18 @@ describe('presence', () => {
       await rescuer.start();
       await waitFor(() => done.size === 15, { message: 'the rescuer to take the jobs left on the queue' });
       await new Promise((r) => setTimeout(r, 5500)); // a rescuer that has been up a while, as in a live cluster
-      expect(await t.redis.sismember(presenceKey(t.prefix), deadPool)).toBe(1);
+      expect(await t.redis.hexists(presenceKey(t.prefix), deadPool)).toBe(1);
       worker.child.kill('SIGKILL');
       const diedAt = Date.now();
 
       await waitFor(() => done.size === 20, { timeoutMs: 20_000, message: `all 20 jobs processed (${done.size})` });
-      console.log(`presence: the 5 jobs in flight were rescued and processed ${Date.now() - diedAt} ms after the worker was killed (default presence check: every 1-1.5 s, 3 s grace)`);
+      console.log(`presence: the 5 jobs in flight were rescued and processed ${Date.now() - diedAt} ms after the worker was killed (default timings: presence checked every 1-1.5 s; missing for 3 s with a still pulse)`);
       expect([...done].sort()).toEqual(jobs.map((j) => j.id).sort());
       expect(reaped).toEqual([deadPool]);
       expect(await t.redis.sismember(workerPoolsKey(t.prefix), deadPool)).toBe(0);
       expect(await t.redis.exists(heartbeatKey(t.prefix, deadPool))).toBe(0);
       expect(await t.redis.llen(queueKey(t.prefix, 'crashy'))).toBe(0);
-      await waitFor(async () => (await t.redis.sismember(presenceKey(t.prefix), deadPool)) === 0, { message: 'the dead pool to leave the presence set' });
+      await waitFor(async () => (await t.redis.hexists(presenceKey(t.prefix), deadPool)) === 0, { message: 'the dead pool to leave the presence hash' });
     } finally {
       worker.child.kill('SIGKILL');
     }
@@ -74,5 +74,22 @@ describe('presence', () => {
     } finally {
       worker.child.kill('SIGKILL');
     }
+  });
+
+  it('does not reap a live pool that lost only its subscriber connection', { timeout: 30_000 }, async () => {
+    const { t, pool } = harness();
+    const reaped: string[] = [];
+    const watcher = pool({ concurrency: 1, ...NO_HEARTBEAT_REAPING }).job('other', () => undefined);
+    watcher.on('pool:reaped', ({ deadPoolId }) => reaped.push(deadPoolId));
+    const deaf = pool({ concurrency: 1, ...NO_HEARTBEAT_REAPING }).job('other', () => undefined);
+    await Promise.all([watcher.start(), deaf.start()]);
+    await waitFor(async () => (await t.redis.hexists(presenceKey(t.prefix), deaf.id)) === 1, { message: 'both pools to pulse' });
+    // As when a NAT drops an idle connection unnoticed: the subscription is
+    // gone and stays gone, while the pool's main connection works on.
+    (deaf as unknown as { subscriber: { disconnect(): void } }).subscriber.disconnect();
+    await waitFor(async () => Number(((await t.redis.call('PUBSUB', 'NUMSUB', `${t.prefix}presence:${deaf.id}`)) as unknown[])[1]) === 0);
+    await new Promise((r) => setTimeout(r, 9000)); // past the watcher's settling time, grace and quiet period
+    expect(reaped).toEqual([]);
+    expect(await t.redis.sismember(workerPoolsKey(t.prefix), deaf.id)).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 --[[
-  Rescue the jobs of a pool that stopped heartbeating, and forget the pool.
+  Rescue the jobs of a pool judged dead (its heartbeat grew old, or its
+  presence subscription and pulse stopped), and forget the pool.
 
   KEYS[1]  worker_pools set
   KEYS[2]  the dead pool's heartbeat hash
