@@ -36,12 +36,11 @@ class Context implements JobContext {
   readonly unique: boolean;
   /** An own property, so `const { checkin } = job` works. */
   readonly checkin: (message: string) => void;
+  /** Private, so it shows in neither a spread, JSON nor Object.keys of the context. */
+  readonly #abort: { readonly signal: AbortSignal };
 
-  constructor(
-    job: Job,
-    private readonly abort: { readonly signal: AbortSignal },
-    checkin: (message: string) => void,
-  ) {
+  constructor(job: Job, abort: { readonly signal: AbortSignal }, checkin: (message: string) => void) {
+    this.#abort = abort;
     this.name = job.name;
     this.id = job.id;
     this.enqueuedAt = job.enqueuedAt;
@@ -53,9 +52,10 @@ class Context implements JobContext {
     this.checkin = checkin;
   }
 
-  // Made on first use: most handlers never look at it.
+  // Made on first use: most handlers never look at it. On the prototype, so
+  // a spread context (`{ ...job }`) does not carry it: pass job.signal along.
   get signal(): AbortSignal {
-    return this.abort.signal;
+    return this.#abort.signal;
   }
 }
 
