@@ -42,7 +42,7 @@ const ERROR_RETRY_MS = [50, 200, 500, 1000, 2000];
 
 export class Dispatcher {
   private readonly fetchKeys: string[];
-  /** Made once: the keys every acknowledgement of a name needs. */
+  /** Made once per name: the keys every acknowledgement of it needs. */
   private readonly ackKeys = new Map<string, NameKeys>();
   private readonly ackFixedKeys: readonly string[];
   /** The fetch script's per-type priorities, as sent: the script draws the order itself. */
@@ -89,9 +89,6 @@ export class Dispatcher {
       lockInfoKey(prefix, name),
       maxConcurrencyKey(prefix, name),
     ]);
-    for (const { name } of types) {
-      this.ackKeys.set(name, [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)]);
-    }
     this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
     this.priorityArgs = types.map((t) => String(t.priority));
     this.freeWorkers = [...workerIds].reverse();
@@ -341,10 +338,17 @@ export class Dispatcher {
   }
 
   private ackArgs(acks: readonly Ack[]): [string[], string[]] {
-    const { prefix, poolId } = this.ctx;
-    const keysOf = (name: string): NameKeys =>
-      this.ackKeys.get(name) ?? [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)];
-    return ackBatchArgs(acks, this.ackFixedKeys, keysOf, poolId);
+    return ackBatchArgs(acks, this.ackFixedKeys, (name) => this.ackKeysOf(name), this.ctx.poolId);
+  }
+
+  private ackKeysOf(name: string): NameKeys {
+    let keys = this.ackKeys.get(name);
+    if (!keys) {
+      const { prefix, poolId } = this.ctx;
+      keys = [inProgressKey(prefix, name, poolId), lockKey(prefix, name), lockInfoKey(prefix, name)];
+      this.ackKeys.set(name, keys);
+    }
+    return keys;
   }
 
   private begin(bytes: string, queueName: string): void {
