@@ -21,7 +21,7 @@ import {
 } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
-import { AbsenceTracker, declaredIntervalMs, pulseValue, unsubscribed } from './presence.js';
+import { AbsenceTracker, declaredIntervalMs, pulseValue, ticksPerCheck, unsubscribed } from './presence.js';
 import { execOrThrow } from './redis/pipeline.js';
 import { runScript } from './redis/scripts.js';
 
@@ -54,6 +54,8 @@ export class DeadPoolReaper {
   private readonly presenceTask: PeriodicTask | undefined;
   private readonly absences: AbsenceTracker;
   private pulses = 0;
+  /** Presence ticks left before the next check of the others (see ticksPerCheck). */
+  private ticksToCheck = 0;
   /** Pools seen holding lock shares without being registered, by "lockInfoKey pool". */
   private suspects = new Set<string>();
 
@@ -108,9 +110,15 @@ export class DeadPoolReaper {
     // registers in worker_pools (first heartbeat) before its first pulse, so
     // any pool listed here is already in the worker_pools read after it.
     const pulse = pulseValue(this.options.presenceIntervalMs ?? 0, ++this.pulses);
+    if (this.ticksToCheck > 0) {
+      this.ticksToCheck--;
+      await redis.hset(presenceKey(prefix), poolId, pulse);
+      return 0;
+    }
     const [, present, poolIds] = (await execOrThrow(
       redis.pipeline().hset(presenceKey(prefix), poolId, pulse).hgetall(presenceKey(prefix)).smembers(workerPoolsKey(prefix)),
     )) as [unknown, Record<string, string>, string[]];
+    this.ticksToCheck = ticksPerCheck(poolIds.length) - 1;
     const registered = new Set(poolIds);
     // Pools deregistered or reaped (by Go's reaper too) no longer need watching.
     const gone = Object.keys(present).filter((id) => !registered.has(id));

@@ -80,3 +80,16 @@ export function declaredIntervalMs(pulse: string | undefined): number {
   const ms = Number(pulse?.split(':')[0]);
   return Number.isFinite(ms) && ms > 0 ? ms : 5000;
 }
+
+/**
+ * Every how many presence ticks a pool reads the others: each check reads
+ * every pool's pulse and subscription, so a cluster of N pools checking every
+ * tick costs N² reads a tick. Past WATCHERS_PER_TICK pools, each pool checks
+ * less often, keeping the cluster near that many checks a tick; rescue then
+ * takes a few ticks longer. Pulses are written every tick regardless.
+ */
+export const WATCHERS_PER_TICK = 200;
+
+export function ticksPerCheck(pools: number): number {
+  return Math.max(1, Math.ceil(pools / WATCHERS_PER_TICK));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbsenceTracker, QUIET_INTERVALS, declaredIntervalMs, pulseValue, unsubscribed, type Sighting } from '../../src/engine/presence.js';
+import { AbsenceTracker, QUIET_INTERVALS, WATCHERS_PER_TICK, declaredIntervalMs, pulseValue, ticksPerCheck, unsubscribed, type Sighting } from '../../src/engine/presence.js';
 
 const gone = (poolId: string, pulse = '1000:7', intervalMs = 1000): Sighting => ({ poolId, pulse, intervalMs });
 
@@ -58,5 +58,15 @@ describe('pulses', () => {
     expect(declaredIntervalMs(undefined)).toBe(5000);
     expect(declaredIntervalMs('x:1')).toBe(5000);
     expect(declaredIntervalMs('0:1')).toBe(5000);
+  });
+});
+
+describe('ticksPerCheck', () => {
+  it('checks every tick up to WATCHERS_PER_TICK pools, then keeps the cluster near that many checks a tick', () => {
+    expect(ticksPerCheck(0)).toBe(1);
+    expect(ticksPerCheck(WATCHERS_PER_TICK)).toBe(1);
+    expect(ticksPerCheck(WATCHERS_PER_TICK + 1)).toBe(2);
+    expect(ticksPerCheck(1000)).toBe(5);
+    for (const pools of [1, 50, 200, 201, 999, 1000, 5000]) expect(pools / ticksPerCheck(pools)).toBeLessThanOrEqual(WATCHERS_PER_TICK);
   });
 });
