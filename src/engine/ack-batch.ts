@@ -3,9 +3,11 @@
 // argument is copied and framed several times on its way to Redis, and with
 // one group per name the keys are sent once per name, not once per job.
 import type { Outcome } from './job-runner.js';
+import type { RedisBytes } from './redis-bytes.js';
 
 export interface Ack {
-  bytes: string;
+  /** Exactly as listed in the in-progress list. */
+  bytes: RedisBytes;
   name: string;
   outcome: Outcome;
 }
@@ -18,8 +20,8 @@ export function ackBatchArgs(
   fixedKeys: readonly string[],
   keysOf: (name: string) => NameKeys,
   poolId: string,
-): [keys: string[], args: string[]] {
-  const groups = new Map<string, { ok: string[]; failed: Ack[] }>();
+): [keys: string[], args: RedisBytes[]] {
+  const groups = new Map<string, { ok: RedisBytes[]; failed: Ack[] }>();
   for (const ack of acks) {
     let group = groups.get(ack.name);
     if (!group) {
@@ -30,7 +32,7 @@ export function ackBatchArgs(
     else group.failed.push(ack);
   }
   const keys = [...fixedKeys];
-  const args = [poolId];
+  const args: RedisBytes[] = [poolId];
   for (const [name, { ok, failed }] of groups) {
     keys.push(...keysOf(name));
     args.push(name, String(ok.length), String(failed.length));

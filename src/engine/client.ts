@@ -22,6 +22,7 @@ import {
   deadKey,
   failedCountKey,
   heartbeatKey,
+  isUniqueKeyOf,
   knownJobsKey,
   lockKey,
   maxConcurrencyKey,
@@ -39,19 +40,20 @@ import {
 } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
 import { moveMembersToQueues, prepareMove, sendMove } from './requeuer.js';
+import { textOf, type RedisBytes } from './redis-bytes.js';
 import { validateJobName } from './validation.js';
 import { findById, readFilteredPage, readPage, removeEach, type Match } from './client/job-sets.js';
 import {
   heartbeatFromHash,
   isNamed,
-  nameOfMember,
+  jobOfMember,
   observationFromHash,
   parseGoInt,
   queueInfo,
   serverInfoFromText,
   sortNames,
 } from './client/mapping.js';
-import { checkBatchSize, sweep, type Verdict } from './client/sweep.js';
+import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './client/sweep.js';
 import type {
   BulkOptions,
   FindOptions,
@@ -78,21 +80,29 @@ export interface ClientOptions {
 }
 
 export interface RetryAllResult {
-  /** Dead jobs moved to their queues by this call. */
+  /** Dead jobs moved to their queues by this call: exactly what moved. */
   retried: number;
   /**
-   * Dead jobs the call applied to: those it examined that match the filter,
-   * plus, without a filter, undecodable members (which stay in dead). With
-   * retried < total, the rest were taken by someone else first or could not be decoded.
+   * Dead jobs the call applied to. Without a filter: every member the dead
+   * set held when the call started (undecodable ones included, they stay in
+   * dead); with a filter, or when aborted: the members it examined that
+   * matched. total = retried + left + changed.
    */
   total: number;
+  /** Of those, still in dead: undecodable, or refused by their queue (a key of another type). */
+  left: number;
+  /** Of those, taken, removed or changed by someone else before this call reached them. */
+  changed: number;
   /** The signal fired; the call stopped between two batches. */
   aborted: boolean;
 }
 
 export interface DeleteAllResult {
+  /** Exactly what this call removed. */
   deleted: number;
   total: number;
+  left: number;
+  changed: number;
   aborted: boolean;
 }
 
@@ -230,7 +240,9 @@ export class Client {
    * Put a dead job back on its queue with fails/err/failed_at removed and
    * t = now. Any name is requeued, and registered in known_jobs. If several
    * members share the id, only the latest is moved (moving all would run it
-   * more than once). Throws NotRetriedError when nothing was moved.
+   * more than once). Throws NotRetriedError when nothing was moved. A member
+   * that is not UTF-8 is retried as Go would read it (U+FFFD for each bad
+   * sequence): the operator asked for it to run.
    */
   async retryDeadJob(id: string, options: FindOptions = {}): Promise<void> {
     const match = latest(await findById(this.redis, deadKey(this.prefix), id, options.score));
@@ -239,70 +251,80 @@ export class Client {
     const moved = await moveMembersToQueues(
       { redis: this.redis, prefix: this.prefix },
       deadKey(this.prefix),
-      [match.raw],
+      [match.member],
       epochSeconds(this.clock),
-      clearFailure,
+      { rewrite: clearFailure, readBadBytesAsText: true },
     );
     if (moved === 0) {
-      const left = (await this.redis.zscore(deadKey(this.prefix), match.raw)) !== null;
+      const left = (await this.redis.zscore(deadKey(this.prefix), match.member)) !== null;
       const why = left ? `its queue key ${queueKey(this.prefix, match.job.name)} holds another type` : 'it was taken meanwhile';
       throw new NotRetriedError(`nothing retried: dead job ${JSON.stringify(id)} was not moved: ${why}`);
     }
   }
 
   /**
-   * Requeue every dead job that had died when the call started (optionally
-   * of one name), in batches of one short script call each. Undecodable
-   * members stay in dead and are skipped, so they never hide later jobs.
-   * Each member is requeued at most once: the script's ZREM decides.
+   * Requeue the dead set as it was when the call started (optionally only
+   * the jobs of one name), in batches of one short script call each.
+   *
+   * The walk ends at the highest score in the set at the start, read from
+   * the set itself: a score ahead of this host's clock (a pool's clock runs
+   * ahead) is still retried. A job this call retried that dies again during
+   * the run is not retried again by it, so the call always ends. Members that
+   * do not decode stay in dead and never hide later jobs. Each member is
+   * requeued at most once: the script's ZREM decides. `retried` counts
+   * exactly what moved.
    */
   async retryAllDeadJobs(options: BulkOptions = {}): Promise<RetryAllResult> {
     const batchSize = checkBatchSize(options.batchSize);
-    const startedAt = epochSeconds(this.clock);
     const ctx = { redis: this.redis, prefix: this.prefix };
     const dead = deadKey(this.prefix);
+    const max = await highestScore(this.redis, dead);
+    if (max === undefined || options.signal?.aborted) return { retried: 0, total: 0, left: 0, changed: 0, aborted: Boolean(options.signal?.aborted) };
     // The judge decodes each member; prepare reuses the names it found (per batch).
-    const names = new Map<string, string>();
-    const { acted, matched, aborted } = await sweep(this.redis, {
+    const names = new Map<RedisBytes, string>();
+    const retriedIds = new Set<string>();
+    const result = await sweep(this.redis, {
       key: dead,
-      // Jobs that die again while this runs are not retried again by it.
-      max: String(startedAt),
+      max,
       batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
-      judge: this.judge(options.jobName, 'stuck', names),
+      judge: this.judge(options.jobName, 'stuck', { names, once: retriedIds }),
       // Each batch is decoded and rewritten while the one before it moves.
       readAhead: true,
       prepare: (members) => {
         try {
-          return prepareMove(this.prefix, dead, members, epochSeconds(this.clock), clearFailure, names);
+          return prepareMove(this.prefix, dead, members, epochSeconds(this.clock), { rewrite: clearFailure, knownNames: names, readBadBytesAsText: true });
         } finally {
           names.clear();
         }
       },
-      act: (move) => sendMove(ctx, move),
+      act: async (move) => (await sendMove(ctx, move)).moved,
     });
-    return { retried: acted, total: matched, aborted };
+    return { retried: result.acted, ...bulkTally(result, options.jobName === undefined) };
   }
 
   /**
    * Without a name: UNLINK the dead set (freed in the background; a DEL of a
-   * million members would block Redis). With a name: ZREM its members in
-   * batches, which can be aborted between batches.
+   * million members would block Redis). With a name: ZREM its members, as
+   * the set was when the call started, in batches, which can be aborted
+   * between batches.
    */
   async deleteAllDeadJobs(options: BulkOptions = {}): Promise<DeleteAllResult> {
     const batchSize = checkBatchSize(options.batchSize);
     const dead = deadKey(this.prefix);
+    if (options.signal?.aborted) return { deleted: 0, total: 0, left: 0, changed: 0, aborted: true };
     if (options.jobName === undefined) {
-      if (options.signal?.aborted) return { deleted: 0, total: 0, aborted: true };
       const [count] = await run(this.redis.multi().zcard(dead).unlink(dead));
       const deleted = Number(count);
       options.onProgress?.({ done: deleted, total: deleted });
-      return { deleted, total: deleted, aborted: false };
+      return { deleted, total: deleted, left: 0, changed: 0, aborted: false };
     }
-    const { acted, matched, aborted } = await sweep(this.redis, {
+    const max = await highestScore(this.redis, dead);
+    if (max === undefined) return { deleted: 0, total: 0, left: 0, changed: 0, aborted: false };
+    const result = await sweep(this.redis, {
       key: dead,
-      max: '+inf',
+      max,
       batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
@@ -311,7 +333,7 @@ export class Client {
       // strict walk notices a change made between batches one batch sooner.
       act: (members) => this.redis.zrem(dead, ...members),
     });
-    return { deleted: acted, total: matched, aborted };
+    return { deleted: result.acted, ...bulkTally(result, false) };
   }
 
   /** Workers stop taking jobs of this name (running ones finish). Any pool, Go or ours, honours it. */
@@ -376,25 +398,43 @@ export class Client {
 
   private markerKey({ job, raw }: Match): string {
     // Trust unique_key only when it is a marker of this job in this namespace.
-    const own = uniqueKey(this.prefix, job.name, '');
-    if (job.uniqueKey !== undefined && job.uniqueKey.startsWith(own)) return job.uniqueKey;
+    if (job.uniqueKey !== undefined && isUniqueKeyOf(this.prefix, job.name, job.uniqueKey)) return job.uniqueKey;
     return uniqueKey(this.prefix, job.name, uniqueKeyMapFromRawArgs(raw));
   }
 
-  /** Sweep verdicts: decodable named jobs matching the filter are taken (and their names noted in `names`). */
-  private judge(jobName: string | undefined, undecodable: Verdict, names?: Map<string, string>): (raw: string) => Verdict {
-    if (jobName === undefined) {
-      return (raw) => {
-        const name = nameOfMember(raw);
-        if (name === undefined) return undecodable;
-        names?.set(raw, name);
-        return 'take';
-      };
-    }
-    return (raw) => {
-      if (!isNamed(raw, jobName)) return 'stay';
-      names?.set(raw, jobName);
+  /**
+   * Sweep verdicts: named jobs that match the filter are taken (their names
+   * noted in `names`); with `once`, a job id is taken only the first time
+   * it is seen (a job that died again after this call retried it).
+   */
+  private judge(
+    jobName: string | undefined,
+    undecodable: Verdict,
+    { names, once }: { names?: Map<RedisBytes, string>; once?: Set<string> } = {},
+  ): (member: RedisBytes) => Verdict {
+    return (member) => {
+      const raw = textOf(member);
+      // A name filter rejects most members without decoding them.
+      if (jobName !== undefined && !isNamed(raw, jobName)) return 'stay';
+      const job = jobOfMember(raw);
+      if (job === undefined) return undecodable;
+      if (once !== undefined) {
+        if (once.has(job.id)) return 'stay';
+        once.add(job.id);
+      }
+      names?.set(member, job.name);
       return 'take';
     };
   }
+}
+
+/**
+ * What a bulk call applied to, and what became of the members it did not
+ * handle. A call over the whole set applies to every member it held at the
+ * start, so members someone else removed before the walk reached them count
+ * as changed; a filtered call can only know the matches it saw.
+ */
+function bulkTally({ matched, stuck, acted, inRange, aborted }: SweepResult, wholeSet: boolean): Omit<RetryAllResult, 'retried'> {
+  const total = wholeSet && !aborted ? Math.max(inRange, matched) : matched;
+  return { total, left: stuck, changed: Math.max(0, total - acted - stuck), aborted };
 }

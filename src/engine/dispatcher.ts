@@ -21,7 +21,8 @@ import { JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
 import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
-import { runScript } from './redis/scripts.js';
+import { bytesKey, fromReplies, fromReply, type RedisBytes } from './redis-bytes.js';
+import { runScript, type ScriptArg } from './redis/scripts.js';
 import { ackBatchArgs, type Ack, type NameKeys } from './ack-batch.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
@@ -176,10 +177,10 @@ export class Dispatcher {
     });
   }
 
-  private async returnJobs(jobs: ReadonlyArray<{ bytes: string; queueName: string }>): Promise<number> {
+  private async returnJobs(jobs: ReadonlyArray<{ bytes: RedisBytes; queueName: string }>): Promise<number> {
     const { prefix, poolId, redis } = this.ctx;
     const keys: string[] = [];
-    const args: string[] = [poolId, wakeChannel(prefix)];
+    const args: ScriptArg[] = [poolId, wakeChannel(prefix)];
     for (const job of jobs) {
       keys.push(inProgressKey(prefix, job.queueName, poolId), queueKey(prefix, job.queueName), lockKey(prefix, job.queueName), lockInfoKey(prefix, job.queueName));
       args.push(job.bytes);
@@ -231,17 +232,17 @@ export class Dispatcher {
     const { prefix, poolId, redis } = this.ctx;
     try {
       const pipe = redis.pipeline();
-      for (const { name } of this.types) pipe.lrange(inProgressKey(prefix, name, poolId), 0, -1);
-      const lists = (await execOrThrow(pipe)) as string[][];
+      for (const { name } of this.types) pipe.lrangeBuffer(inProgressKey(prefix, name, poolId), 0, -1);
+      const lists = ((await execOrThrow(pipe)) as Buffer[][]).map(fromReplies);
       // Bytes we account for, as a multiset: the same job bytes can be listed twice.
       const known = new Map<string, number>();
       const count = (key: string) => known.set(key, (known.get(key) ?? 0) + 1);
-      for (const job of this.running) if (!job.returned) count(`${job.queueName}\n${job.bytes}`);
-      for (const ack of this.pendingAcks) count(`${ack.name}\n${ack.bytes}`);
-      const strays: Array<{ bytes: string; queueName: string }> = [];
+      for (const job of this.running) if (!job.returned) count(`${job.queueName}\n${bytesKey(job.bytes)}`);
+      for (const ack of this.pendingAcks) count(`${ack.name}\n${bytesKey(ack.bytes)}`);
+      const strays: Array<{ bytes: RedisBytes; queueName: string }> = [];
       this.types.forEach(({ name }, i) => {
         for (const bytes of lists[i] ?? []) {
-          const key = `${name}\n${bytes}`;
+          const key = `${name}\n${bytesKey(bytes)}`;
           const left = known.get(key) ?? 0;
           if (left > 0) known.set(key, left - 1);
           else strays.push({ bytes, queueName: name });
@@ -318,7 +319,7 @@ export class Dispatcher {
     // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
     const fetched =
       want > 0
-        ? settle(runScript<Array<number | string>>(redis, 'fetch-jobs-var', this.fetchKeys, [poolId, want, Math.floor(Math.random() * 0x7fffffff), ...this.priorityArgs]))
+        ? settle(runScript<Array<number | Buffer>>(redis, 'fetch-jobs-var', this.fetchKeys, [poolId, want, Math.floor(Math.random() * 0x7fffffff), ...this.priorityArgs], 'buffers'))
         : undefined;
     const ackResult = await acked;
     const fetchResult = await fetched;
@@ -332,12 +333,13 @@ export class Dispatcher {
     const flat = fetchResult.value;
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const type = this.types[Number(flat[i]) - 1]!;
-      this.begin(String(flat[i + 1]), type.name);
+      // As Buffers: a job that is not UTF-8 must be acknowledged by its own bytes (redis-bytes.ts).
+      this.begin(fromReply(flat[i + 1] as Buffer), type.name);
     }
     return flat.length / 2;
   }
 
-  private ackArgs(acks: readonly Ack[]): [string[], string[]] {
+  private ackArgs(acks: readonly Ack[]): [string[], RedisBytes[]] {
     return ackBatchArgs(acks, this.ackFixedKeys, (name) => this.ackKeysOf(name), this.ctx.poolId);
   }
 
@@ -351,7 +353,7 @@ export class Dispatcher {
     return keys;
   }
 
-  private begin(bytes: string, queueName: string): void {
+  private begin(bytes: RedisBytes, queueName: string): void {
     const workerId = this.freeWorkers.pop();
     if (workerId === undefined) throw new Error('fetched more jobs than free workers');
     const job: Running = { bytes, queueName, workerId, controller: new LazyAbort(), returned: false };

@@ -1,5 +1,6 @@
 // Typed events a worker pool emits (gocraft has none; gowork has event handlers).
 import type { Job } from './job.js';
+import type { RedisBytes } from './redis-bytes.js';
 
 export interface JobEvent {
   poolId: string;
@@ -15,8 +16,12 @@ export interface PoolEventMap {
   'job:retry': [JobEvent & { error: string; retryAt: number }];
   'job:dead': [JobEvent & { error: string }];
   'job:timeout': [JobEvent & { timeoutMs: number }];
-  /** A queue entry that is not a job gocraft could decode; it was moved to dead. */
-  'job:invalid': [{ poolId: string; queue: string; raw: string; error: string }];
+  /**
+   * A queue entry that is not a job this pool can run (not UTF-8, not a job
+   * gocraft could decode, no name); it was moved to dead. `raw` is its text
+   * (bytes that are not UTF-8 read as U+FFFD), `bytes` exactly what was popped.
+   */
+  'job:invalid': [{ poolId: string; queue: string; raw: string; bytes: RedisBytes; error: string }];
   heartbeat: [{ poolId: string; at: number }];
   /** This pool rescued the jobs of a pool that stopped heartbeating. */
   'pool:reaped': [{ poolId: string; deadPoolId: string; requeued: number }];

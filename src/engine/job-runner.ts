@@ -8,12 +8,13 @@ import { deadLetterBytes } from './dead-letter.js';
 import { errorMessage, InvalidJobError, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
 import type { LazyAbort } from './lazy-abort.js';
-import { decodeJob, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
+import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
 import type { ResolvedJobOptions } from './job-options.js';
-import { inProgressKey, uniqueKey } from './keys.js';
+import { inProgressKey, isUniqueKeyOf, uniqueKey } from './keys.js';
 import type { PoolEventMap } from './events.js';
 import type { Observer } from './observer.js';
 import type { Redis } from 'ioredis';
+import { fromReply, textOf, type RedisBytes } from './redis-bytes.js';
 import { runScript } from './redis/scripts.js';
 
 export type Outcome =
@@ -46,7 +47,7 @@ export interface FetchedJob {
    * Exact bytes listed in our in-progress list (as popped, or as swapped in
    * for a unique-by-key job); the key to acknowledge or return it.
    */
-  bytes: string;
+  bytes: RedisBytes;
   /** Name of the queue it came from. */
   queueName: string;
   workerId: string;
@@ -63,15 +64,16 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   const { clock, emit, poolId } = deps;
   const { workerId } = fetched;
   let job: Job;
-  let bytes = fetched.bytes;
+  let bytes: string;
   try {
-    job = decodeJob(bytes);
+    job = decodeJobValue(fetched.bytes);
+    bytes = fetched.bytes as string; // decodeJobValue takes only text
     if (job.name === '') throw new InvalidJobError('invalid job: no name');
   } catch (error) {
     const now = epochSeconds(clock);
     const reason = error instanceof InvalidJobError ? error.message : `invalid job: ${errorMessage(error)}`;
-    emit('job:invalid', { poolId, queue: fetched.queueName, raw: bytes, error: reason });
-    return { kind: 'dead', score: now, bytes: deadLetterBytes(bytes, fetched.queueName, reason, now) };
+    emit('job:invalid', { poolId, queue: fetched.queueName, raw: textOf(fetched.bytes), bytes: fetched.bytes, error: reason });
+    return { kind: 'dead', score: now, bytes: deadLetterBytes(fetched.bytes, fetched.queueName, reason, now) };
   }
 
   if (job.unique) {
@@ -167,10 +169,12 @@ function safeBackoff(options: ResolvedJobOptions, job: Job): number {
  * acknowledges the marker's bytes and leaves the placeholder behind).
  */
 async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): Promise<{ job: Job; bytes: string } | undefined> {
-  const { bytes } = fetched;
-  const key = job.uniqueKey ?? uniqueKey(deps.prefix, job.name, uniqueKeyMapFromRawArgs(bytes));
-  const [marker] = await runScript<string[]>(deps.redis, 'release-unique-var', [key], []);
-  if (!marker || marker === '1' || marker === bytes || !marker.startsWith('{')) return undefined;
+  const bytes = fetched.bytes as string; // the job decoded, so it is text
+  const key = markerOf(deps, job, bytes);
+  const [reply] = await runScript<Buffer[]>(deps.redis, 'release-unique-var', [key], [], 'buffers');
+  // A marker that is not UTF-8 holds no job this pool would run: the placeholder runs.
+  const marker = reply === undefined ? undefined : fromReply(reply);
+  if (typeof marker !== 'string' || marker === '' || marker === '1' || marker === bytes || !marker.startsWith('{')) return undefined;
   let replacement: Job;
   try {
     replacement = decodeJob(marker);
@@ -183,6 +187,20 @@ async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): P
   // 0: a reaper took the placeholder back meanwhile; it is acknowledged as popped (a no-op).
   if (swapped === 1) fetched.bytes = marker;
   return { job: replacement, bytes: marker };
+}
+
+/** The job's uniqueness marker: its unique_key when that names one of its markers, else the key its args make. */
+function markerOf(deps: RunnerDeps, job: Job, bytes: string): string {
+  if (job.uniqueKey !== undefined) {
+    if (isUniqueKeyOf(deps.prefix, job.name, job.uniqueKey)) return job.uniqueKey;
+    deps.emit('error', {
+      op: 'unique.release',
+      error: new InvalidJobError(
+        `job ${job.id} names ${JSON.stringify(job.uniqueKey)} as its unique_key, which is not a uniqueness marker of ${job.name} in this namespace; ignored, its own marker is released instead`,
+      ),
+    });
+  }
+  return uniqueKey(deps.prefix, job.name, uniqueKeyMapFromRawArgs(bytes));
 }
 
 function withTimeout(work: Promise<void>, timeoutMs: number, controller: LazyAbort): Promise<void> {

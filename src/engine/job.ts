@@ -5,7 +5,8 @@
 import { InvalidArgumentError, InvalidJobError } from './errors.js';
 import { goCanonicalize, goJsonStringify, goObjectFromMembers, goQuote } from './go-json.js';
 import { editTopLevel, foldKey, topLevelMembers } from './json-members.js';
-import { JsonSyntaxError, scanTopLevelObject, unquoteJsonText } from './json-text.js';
+import { JsonSyntaxError, MAX_DEPTH, scanTopLevelObject, unquoteJsonText } from './json-text.js';
+import { firstInvalidUtf8, type RedisBytes } from './redis-bytes.js';
 
 export interface Job {
   name: string;
@@ -79,6 +80,22 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 }
 
 /**
+ * Decodes a value read from Redis as a job that a pool may run. Bytes that
+ * are not UTF-8 are refused: Go would read each bad sequence as U+FFFD and
+ * run the job with args that are not what its producer wrote.
+ */
+export function decodeJobValue(value: RedisBytes): Job {
+  if (typeof value !== 'string') throw notUtf8(value);
+  return decodeJob(value);
+}
+
+export function notUtf8(bytes: Buffer): InvalidJobError {
+  const at = firstInvalidUtf8(bytes);
+  const byte = bytes[at] ?? 0;
+  return invalid(`not UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')} at offset ${at})`);
+}
+
+/**
  * Decodes job bytes by Go's rules (spec 3.3): keys case-insensitive, unknown
  * keys ignored, the last duplicate wins, a JSON null leaves a field at its
  * zero value. Throws InvalidJobError saying what is wrong.
@@ -96,6 +113,8 @@ const NON_INTEGER_TIME = /"(?:t|fails|failed_at)"\s*:\s*-?\d+[.eE]/;
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 
 function decodeCommonJob(raw: string): Job | undefined {
+  // Only text this long can nest deeper than Go allows, which JSON.parse would accept.
+  if (raw.length > 2 * MAX_DEPTH) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -131,6 +150,12 @@ function decodeCommonJob(raw: string): Job | undefined {
   if (typeof err === 'string') job.lastError = err;
   if (typeof failedAt === 'number') job.failedAt = failedAt + 0;
   return job;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value;
 }
 
 /** Go's decoding rules, applied member by member on the raw text. */
@@ -181,7 +206,8 @@ function decodeJobStrictly(raw: string): Job {
           break;
         }
         if (!valueText.startsWith('{')) throw invalid('"args" is not an object or null');
-        const args = JSON.parse(valueText) as Record<string, unknown>;
+        // Go reads an escaped lone surrogate as U+FFFD; JSON.parse keeps it.
+        const args = (ESCAPED_SURROGATE.test(valueText) ? JSON.parse(valueText, wellFormed) : JSON.parse(valueText)) as Record<string, unknown>;
         if (job.args === null) job.args = args;
         else mergeInto(job.args, args); // Go decodes a repeated object into the map it already has
         break;

@@ -44,6 +44,20 @@ export const deadKey = (p: string): string => `${p}dead`;
 export const uniqueKey = (p: string, jobName: string, encodedKeyMap: string): string =>
   `${p}unique:${jobName}:${encodedKeyMap}`;
 
+/**
+ * Whether `key` can be a uniqueness marker of `jobName` in this namespace:
+ * the marker prefix, then nothing (a nil key map) or one JSON object and the
+ * newline of Go's stream encoding. A job's "unique_key" field names the key
+ * a pool deletes when the job starts, so anything else (another job's marker,
+ * a lock key, a key of another application) must never be taken from it.
+ */
+export function isUniqueKeyOf(p: string, jobName: string, key: string): boolean {
+  const head = uniqueKey(p, jobName, '');
+  if (!key.startsWith(head)) return false;
+  const rest = key.slice(head.length);
+  return rest === '' || (rest.startsWith('{') && rest.endsWith('}\n'));
+}
+
 export const workerPoolsKey = (p: string): string => `${p}worker_pools`;
 export const heartbeatKey = (p: string, poolId: string): string => `${p}worker_pools:${poolId}`;
 export const observationKey = (p: string, workerId: string): string => `${p}worker:${workerId}`;

@@ -334,7 +334,7 @@ describe('jobs whose queue key holds another type', () => {
     for (let i = 0; i < 1200; i++) members.push(NOW - 5, failed('ok', `ok-${i}`, NOW - 5));
     members.push(NOW - 5, odd('j1', NOW - 5), NOW - 5, odd('j2', NOW - 5));
     await t.redis.zadd(keys.deadKey(t.prefix), ...members);
-    expect(await client.retryAllDeadJobs({ batchSize: 500 })).toEqual({ retried: 1200, total: 1202, aborted: false });
+    expect(await client.retryAllDeadJobs({ batchSize: 500 })).toEqual({ retried: 1200, total: 1202, left: 2, changed: 0, aborted: false });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'ok'))).toBe(1200);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(2);
   });
@@ -345,7 +345,7 @@ describe('retryAllDeadJobs', () => {
     const ids = await addDead('bulk', 2500);
     const progress: Array<{ done: number; total: number }> = [];
     const result = await client.retryAllDeadJobs({ batchSize: 1000, onProgress: (p) => progress.push(p) });
-    expect(result).toEqual({ retried: 2500, total: 2500, aborted: false });
+    expect(result).toEqual({ retried: 2500, total: 2500, left: 0, changed: 0, aborted: false });
     expect(progress).toEqual([
       { done: 1000, total: 2500 },
       { done: 2000, total: 2500 },
@@ -362,7 +362,7 @@ describe('retryAllDeadJobs', () => {
     await addDead('a', 1300, NOW - 10_000);
     await addDead('b', 1200, NOW - 10_500); // interleaved with a
     const result = await client.retryAllDeadJobs({ jobName: 'a', batchSize: 1000 });
-    expect(result).toEqual({ retried: 1300, total: 1300, aborted: false });
+    expect(result).toEqual({ retried: 1300, total: 1300, left: 0, changed: 0, aborted: false });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'a'))).toBe(1300);
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'b'))).toBe(0);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1200);
@@ -374,7 +374,7 @@ describe('retryAllDeadJobs', () => {
     await t.redis.zadd(keys.deadKey(t.prefix), ...junk);
     await addDead('ok', 500);
     const result = await client.retryAllDeadJobs({ batchSize: 1000 });
-    expect(result).toEqual({ retried: 500, total: 2000, aborted: false });
+    expect(result).toEqual({ retried: 500, total: 2000, left: 1500, changed: 0, aborted: false });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'ok'))).toBe(500);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1500);
   });
@@ -387,19 +387,53 @@ describe('retryAllDeadJobs', () => {
       signal: controller.signal,
       onProgress: () => controller.abort(),
     });
-    expect(result).toEqual({ retried: 1000, total: 1000, aborted: true });
+    expect(result).toEqual({ retried: 1000, total: 1000, left: 0, changed: 0, aborted: true });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'bulk'))).toBe(1000);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1500);
-    expect(await client.retryAllDeadJobs({ signal: controller.signal })).toEqual({ retried: 0, total: 0, aborted: true });
+    expect(await client.retryAllDeadJobs({ signal: controller.signal })).toEqual({ retried: 0, total: 0, left: 0, changed: 0, aborted: true });
     // A later run picks up the rest.
     expect(await client.retryAllDeadJobs()).toMatchObject({ retried: 1500 });
   });
 
-  it('leaves jobs that died after it started', async () => {
+  it('retries jobs whose scores are hours ahead of this host\'s clock, as the set holds them', async () => {
     await addDead('old', 3, NOW - 10);
-    await t.redis.zadd(keys.deadKey(t.prefix), NOW + 1, failed('new', 'new-1', NOW + 1));
-    expect(await client.retryAllDeadJobs()).toEqual({ retried: 3, total: 3, aborted: false });
-    expect(await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).toEqual([failed('new', 'new-1', NOW + 1)]);
+    await addDead('ahead', 1000, NOW + 3 * 3600); // written by a pool whose clock runs three hours ahead
+    expect(await client.retryAllDeadJobs()).toEqual({ retried: 1003, total: 1003, left: 0, changed: 0, aborted: false });
+    expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(0);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'ahead'))).toBe(1000);
+  });
+
+  it('does not retry again a job that dies again while it runs, so it ends and reports the set it began with', async () => {
+    const ids = await addDead('flaky', 2000, NOW - 5000);
+    let again = 0;
+    const result = await client.retryAllDeadJobs({
+      batchSize: 500,
+      onProgress: async ({ done }) => {
+        if (done !== 500) return;
+        // Workers fail the first batch straight back into dead, at scores the walk has yet to reach.
+        const members = ids.slice(0, 500).flatMap((id) => [NOW - 100, failed('flaky', id, NOW - 100, { fails: 1, lastError: 'again' })]);
+        again = await t.redis.zadd(keys.deadKey(t.prefix), ...members);
+      },
+    });
+    expect(again).toBe(500);
+    expect(result).toEqual({ retried: 2000, total: 2000, left: 0, changed: 0, aborted: false });
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'flaky'))).toBe(2000);
+    const stillDead = (await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).map((raw) => decodeJob(raw));
+    expect(stillDead).toHaveLength(500);
+    expect(stillDead.every((j) => j.lastError === 'again')).toBe(true);
+  });
+
+  it('reports jobs someone else took meanwhile as changed, never as retried', async () => {
+    const ids = await addDead('shared', 1500, NOW - 5000);
+    const result = await client.retryAllDeadJobs({
+      batchSize: 500,
+      onProgress: async ({ done }) => {
+        // Another operator deletes 200 jobs the walk has not reached yet.
+        if (done === 500) await t.redis.zrem(keys.deadKey(t.prefix), ...ids.slice(1000, 1200).map((id, i) => failed('shared', id, NOW - 5000 + 1000 + i)));
+      },
+    });
+    expect(result.retried).toBe(await t.redis.llen(keys.queueKey(t.prefix, 'shared')));
+    expect(result).toEqual({ retried: 1300, total: 1500, left: 0, changed: 200, aborted: false });
   });
 
   it('fills each queue in walk order, as one push per job would, with several queues and a refused one per batch', async () => {
@@ -412,7 +446,7 @@ describe('retryAllDeadJobs', () => {
     await t.redis.zadd(keys.deadKey(t.prefix), ...members);
     const walkOrder = (await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).map((raw) => decodeJob(raw));
     const refused = walkOrder.filter((j) => j.name === 'x:paused').length;
-    expect(await client.retryAllDeadJobs({ batchSize: 1000 })).toEqual({ retried: 2600 - refused, total: 2600, aborted: false });
+    expect(await client.retryAllDeadJobs({ batchSize: 1000 })).toEqual({ retried: 2600 - refused, total: 2600, left: refused, changed: 0, aborted: false });
     for (const name of ['a', 'b']) {
       const expected = walkOrder.filter((j) => j.name === name).map((j) => j.id).reverse(); // LPUSH: the last pushed is first
       expect((await queued(name)).map((j) => j.id)).toEqual(expected);
@@ -452,7 +486,7 @@ describe('deleteAllDeadJobs', () => {
       }
       return m;
     }) as unknown as typeof t.redis.multi);
-    expect(await client.deleteAllDeadJobs()).toEqual({ deleted: 1200, total: 1200, aborted: false });
+    expect(await client.deleteAllDeadJobs()).toEqual({ deleted: 1200, total: 1200, left: 0, changed: 0, aborted: false });
     vi.restoreAllMocks();
     expect(await t.redis.exists(keys.deadKey(t.prefix))).toBe(0);
     expect(used).toEqual(['unlink']);
@@ -461,12 +495,12 @@ describe('deleteAllDeadJobs', () => {
   it('deletes only the named jobs in batches, and stops when aborted', async () => {
     await addDead('a', 1500, NOW - 10_000);
     await addDead('b', 700, NOW - 10_300);
-    expect(await client.deleteAllDeadJobs({ jobName: 'b', batchSize: 500 })).toEqual({ deleted: 700, total: 700, aborted: false });
+    expect(await client.deleteAllDeadJobs({ jobName: 'b', batchSize: 500 })).toEqual({ deleted: 700, total: 700, left: 0, changed: 0, aborted: false });
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1500);
 
     const controller = new AbortController();
     const result = await client.deleteAllDeadJobs({ jobName: 'a', batchSize: 1000, signal: controller.signal, onProgress: () => controller.abort() });
-    expect(result).toEqual({ deleted: 1000, total: 1000, aborted: true });
+    expect(result).toEqual({ deleted: 1000, total: 1000, left: 0, changed: 0, aborted: true });
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(500);
   });
 });
@@ -533,7 +567,7 @@ describe('the batched walk under concurrent changes', () => {
         void t.redis.zadd(keys.deadKey(t.prefix), 1, failed('a', 'a-late', 1));
       },
     });
-    expect(result).toEqual({ deleted: 51, total: 51, aborted: false });
+    expect(result).toEqual({ deleted: 51, total: 51, left: 0, changed: 0, aborted: false });
     const left = (await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).map((raw) => decodeJob(raw).id);
     expect(left).toHaveLength(49);
     expect(left.every((id) => id.startsWith('b-') && id !== 'b-4')).toBe(true);

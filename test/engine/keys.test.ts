@@ -51,3 +51,20 @@ describe('key layout matches what gocraft wrote', () => {
     expect(keys.parseInProgressKey('{x}:', '{x}:jobs:send_email')).toBeUndefined();
   });
 });
+
+describe('isUniqueKeyOf', () => {
+  const p = 'ns:';
+  it.each([
+    ['ns:unique:q:', true], // a nil key map
+    ['ns:unique:q:{"a":1}\n', true],
+    ['ns:unique:q:{}\n', true],
+    ['ns:unique:q:{"a":1}', false], // Go's stream encoding always ends in a newline
+    ['ns:unique:q:x:{"a":1}\n', false], // a marker of job "q:x"
+    ['ns:unique:qq:{"a":1}\n', false],
+    ['ns:jobs:q:max_concurrency', false],
+    ['other:unique:q:{"a":1}\n', false],
+    ['another-app:config', false],
+  ])('%j -> %s', (key, expected) => {
+    expect(keys.isUniqueKeyOf(p, 'q', key)).toBe(expected);
+  });
+});

@@ -72,10 +72,10 @@ async function walk(redis: Redis, key: string, s: Scenario, batchSize: number, r
     max: '+inf',
     batchSize,
     readAhead,
-    judge: (member) => s.verdicts.get(member) ?? 'stuck',
+    judge: (member) => s.verdicts.get(member as string) ?? 'stuck',
     act: async (members) => {
-      offered.push(...members);
-      const mine = members.filter((member) => !s.refused.has(member));
+      offered.push(...(members as string[]));
+      const mine = members.filter((member) => !s.refused.has(member as string));
       return mine.length > 0 ? redis.zrem(key, ...mine) : 0;
     },
   });
@@ -112,6 +112,8 @@ describe('the read-ahead walk', () => {
       const expected: SweepResult = {
         acted: taken.filter((member) => !s.refused.has(member)).length,
         matched: taken.length + [...s.verdicts.values()].filter((v) => v === 'stuck').length,
+        stuck: [...s.verdicts.values()].filter((v) => v === 'stuck').length + taken.filter((member) => s.refused.has(member)).length,
+        inRange: s.members.length,
         aborted: false,
       };
       for (const run of [strict, ahead]) {
@@ -156,7 +158,7 @@ describe('the read-ahead walk', () => {
         return n;
       },
     });
-    expect(result).toEqual({ acted: 25, matched: 25, aborted: false });
+    expect(result).toMatchObject({ acted: 25, matched: 25, stuck: 0, aborted: false });
     expect(events.slice(0, 4)).toEqual(['prepare 1', 'act 1', 'prepare 2', 'done 1']);
   });
 
@@ -172,9 +174,9 @@ describe('the read-ahead walk', () => {
       batchSize: 10,
       readAhead: true,
       // Even members are taken, odd ones stay.
-      judge: (member) => (Number(member.slice(2)) % 2 === 0 ? 'take' : 'stay'),
+      judge: (member) => (Number((member as string).slice(2)) % 2 === 0 ? 'take' : 'stay'),
       act: async (members) => {
-        offered.push(...members);
+        offered.push(...(members as string[]));
         if (!interfered) {
           interfered = true;
           // m-03 stayed in the first batch; the next batch was already read.
@@ -183,7 +185,7 @@ describe('the read-ahead walk', () => {
         return t.redis.zrem(key(), ...members);
       },
     });
-    expect(result).toEqual({ acted: 15, matched: 15, aborted: false });
+    expect(result).toEqual({ acted: 15, matched: 15, stuck: 0, inRange: 30, aborted: false });
     expect([...offered].sort()).toEqual(all.filter((_, i) => i % 2 === 0));
     expect(await t.redis.zrange(key(), 0, -1)).toEqual(all.filter((member, i) => i % 2 === 1 && member !== 'm-03'));
   });

@@ -9,6 +9,7 @@ import {
   PAGE_SIZE,
   pageOffset,
 } from './mapping.js';
+import { bytesKey, fromReply, textOf, type RedisBytes } from '../redis-bytes.js';
 import type { JobPage } from './types.js';
 
 /** Members read per call when a page is filtered by name, and per ZSCAN step. */
@@ -18,14 +19,14 @@ const CHUNK = 1000;
 export async function readPage(redis: Redis, key: string, page: number): Promise<JobPage> {
   const results = await redis
     .pipeline()
-    .zrangebyscore(key, '-inf', '+inf', 'WITHSCORES', 'LIMIT', pageOffset(page), PAGE_SIZE)
+    .zrangebyscoreBuffer(key, '-inf', '+inf', 'WITHSCORES', 'LIMIT', pageOffset(page), PAGE_SIZE)
     .zcard(key)
     .exec();
   const [rangeError, range] = results?.[0] ?? [new Error('no reply')];
   const [countError, count] = results?.[1] ?? [new Error('no reply')];
   if (rangeError) throw rangeError;
   if (countError) throw countError;
-  return { count: Number(count), jobs: entriesFromWithScores(range as string[]) };
+  return { count: Number(count), jobs: entriesFromWithScores(texts(range as Buffer[])) };
 }
 
 /**
@@ -39,7 +40,7 @@ export async function readFilteredPage(redis: Redis, key: string, page: number, 
   const jobs: JobPage['jobs'] = [];
   let count = 0;
   for (let start = 0; ; start += CHUNK) {
-    const chunk = await redis.zrange(key, start, start + CHUNK - 1, 'WITHSCORES');
+    const chunk = texts(await redis.zrangeBuffer(key, start, start + CHUNK - 1, 'WITHSCORES'));
     for (let i = 0; i + 1 < chunk.length; i += 2) {
       const raw = chunk[i]!;
       if (!isNamed(raw, jobName)) continue;
@@ -51,16 +52,29 @@ export async function readFilteredPage(redis: Redis, key: string, page: number, 
   return { count, jobs };
 }
 
+/**
+ * Members read for people to look at: bytes that are not UTF-8 read as Go
+ * reads them (U+FFFD for each bad sequence), so such a member still lists
+ * with its name and id.
+ */
+function texts(reply: readonly Buffer[]): string[] {
+  return reply.map((b) => textOf(fromReply(b)));
+}
+
 export interface Match {
+  /** The member as text (see texts()), for decoding and showing. */
   raw: string;
+  /** The member's exact bytes, to remove or move it. */
+  member: RedisBytes;
   score: number;
   job: Job;
 }
 
-function matchOf(raw: string, score: string, id: string): Match | undefined {
+function matchOf(member: RedisBytes, score: string, id: string): Match | undefined {
+  const raw = textOf(member);
   try {
     const job = decodeJob(raw);
-    return job.id === id ? { raw, score: Number(score), job } : undefined;
+    return job.id === id ? { raw, member, score: Number(score), job } : undefined;
   } catch {
     return undefined;
   }
@@ -73,7 +87,7 @@ function matchOf(raw: string, score: string, id: string): Match | undefined {
  */
 export async function findById(redis: Redis, key: string, id: string, scoreHint?: number): Promise<Match[]> {
   if (scoreHint !== undefined && Number.isFinite(scoreHint)) {
-    const reply = await redis.zrangebyscore(key, scoreHint, scoreHint, 'WITHSCORES');
+    const reply = await redis.zrangebyscoreBuffer(key, scoreHint, scoreHint, 'WITHSCORES');
     const found = collect(reply, id);
     if (found.length > 0) return found;
   }
@@ -83,18 +97,18 @@ export async function findById(redis: Redis, key: string, id: string, scoreHint?
   do {
     const [next, reply] =
       pattern === '*'
-        ? await redis.zscan(key, cursor, 'COUNT', CHUNK)
-        : await redis.zscan(key, cursor, 'MATCH', pattern, 'COUNT', CHUNK);
-    cursor = next;
-    for (const match of collect(reply, id)) seen.set(match.raw, match);
+        ? await redis.zscanBuffer(key, cursor, 'COUNT', CHUNK)
+        : await redis.zscanBuffer(key, cursor, 'MATCH', pattern, 'COUNT', CHUNK);
+    cursor = String(next);
+    for (const match of collect(reply, id)) seen.set(bytesKey(match.member), match);
   } while (cursor !== '0');
   return [...seen.values()];
 }
 
-function collect(reply: readonly string[], id: string): Match[] {
+function collect(reply: readonly Buffer[], id: string): Match[] {
   const out: Match[] = [];
   for (let i = 0; i + 1 < reply.length; i += 2) {
-    const match = matchOf(reply[i]!, reply[i + 1]!, id);
+    const match = matchOf(fromReply(reply[i]!), reply[i + 1]!.toString(), id);
     if (match) out.push(match);
   }
   return out;
@@ -104,7 +118,7 @@ function collect(reply: readonly string[], id: string): Match[] {
 export async function removeEach(redis: Redis, key: string, matches: readonly Match[]): Promise<Match[]> {
   if (matches.length === 0) return [];
   const pipe = redis.pipeline();
-  for (const { raw } of matches) pipe.zrem(key, raw);
+  for (const { member } of matches) pipe.zrem(key, member);
   const results = (await pipe.exec()) ?? [];
   const removed: Match[] = [];
   results.forEach(([error, reply], i) => {

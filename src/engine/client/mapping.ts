@@ -198,14 +198,19 @@ export function idMatchPattern(id: string): string {
   return best.length >= 4 ? `*${globEscape(best)}*` : '*';
 }
 
-/** The member's job name if it decodes to a job with a name; undefined otherwise. */
-export function nameOfMember(raw: string): string | undefined {
+/** The member's job if it decodes to a job with a name; undefined otherwise. */
+export function jobOfMember(raw: string): Job | undefined {
   try {
-    const { name } = decodeJob(raw);
-    return name === '' ? undefined : name;
+    const job = decodeJob(raw);
+    return job.name === '' ? undefined : job;
   } catch {
     return undefined;
   }
+}
+
+/** The member's job name if it decodes to a job with a name; undefined otherwise. */
+export function nameOfMember(raw: string): string | undefined {
+  return jobOfMember(raw)?.name;
 }
 
 /**

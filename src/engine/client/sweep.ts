@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import { execOrThrow } from '../redis/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
+import { fromReply, sameBytes, type RedisBytes } from '../redis-bytes.js';
 import type { BulkOptions } from './types.js';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -19,7 +20,8 @@ const MAX_IDLE_RESTARTS = 5;
 export type Verdict = 'take' | 'stay' | 'stuck';
 
 export interface ScoredMember {
-  member: string;
+  /** Exactly as read, so the action can remove it (redis-bytes.ts). */
+  member: RedisBytes;
   score: string; // as Redis printed it, so it can be sent back as a bound
 }
 
@@ -34,7 +36,7 @@ export interface ScoredMember {
 export class SweepCursor {
   min = '-inf';
   staying = 0;
-  anchor: string | undefined;
+  anchor: RedisBytes | undefined;
 
   /** Score bound, offset and count for the next ZRANGEBYSCORE. */
   nextRead(batchSize: number): { min: string; offset: number; count: number } {
@@ -45,7 +47,7 @@ export class SweepCursor {
   /** The unseen members of a reply to nextRead(), or undefined when the anchor moved (call reset()). */
   unseen(reply: readonly ScoredMember[]): ScoredMember[] | undefined {
     if (this.staying === 0) return [...reply];
-    if (reply[0]?.member !== this.anchor) return undefined;
+    if (!sameBytes(reply[0]?.member, this.anchor)) return undefined;
     return reply.slice(1);
   }
 
@@ -89,17 +91,17 @@ export function checkBatchSize(batchSize: number | undefined): number {
   return n;
 }
 
-export interface SweepSpec<P = string[]> extends Pick<BulkOptions, 'signal' | 'onProgress'> {
+export interface SweepSpec<P = RedisBytes[]> extends Pick<BulkOptions, 'signal' | 'onProgress'> {
   key: string;
   /** Highest score to visit ('+inf' for all). */
   max: string;
   batchSize: number;
-  judge(member: string): Verdict;
+  judge(member: RedisBytes): Verdict;
   /**
    * Client-side work on a batch's taken members (decoding, rewriting), done
    * as soon as the batch is judged. Without it, act receives the members.
    */
-  prepare?(members: string[]): P;
+  prepare?(members: RedisBytes[]): P;
   /** Remove and handle the taken members in one short call; returns how many it handled. */
   act(prepared: P): Promise<number>;
   /**
@@ -117,17 +119,31 @@ export interface SweepResult {
   acted: number;
   /** Members judged take or stuck (the ones the caller asked about). */
   matched: number;
+  /** Of those, members left in the set: judged stuck, or refused by the action. */
+  stuck: number;
+  /** Members in range when the walk started, whatever the judge would say of them. */
+  inRange: number;
   aborted: boolean;
 }
 
-function pairs(reply: readonly string[]): ScoredMember[] {
+/**
+ * The highest score in the set, as Redis prints it, or undefined when it is
+ * empty. A bulk walk that stops here covers every member present now,
+ * whatever the clocks of the hosts that wrote the scores.
+ */
+export async function highestScore(redis: Redis, key: string): Promise<string | undefined> {
+  const reply = await redis.zrange(key, -1, -1, 'WITHSCORES');
+  return reply[1];
+}
+
+function pairs(reply: readonly Buffer[]): ScoredMember[] {
   const out: ScoredMember[] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) out.push({ member: reply[i]!, score: reply[i + 1]! });
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push({ member: fromReply(reply[i]!), score: reply[i + 1]!.toString() });
   return out;
 }
 
 /** Which of the members are in the sorted set (ZSCORE each, one round trip; ZMSCORE needs Redis 6.2). */
-async function present(redis: Redis, key: string, members: readonly string[]): Promise<Set<string>> {
+async function present(redis: Redis, key: string, members: readonly RedisBytes[]): Promise<Set<RedisBytes>> {
   const pipe = redis.pipeline();
   for (const member of members) pipe.zscore(key, member);
   const scores = await execOrThrow(pipe);
@@ -138,18 +154,19 @@ async function present(redis: Redis, key: string, members: readonly string[]): P
 interface Judged<P> {
   batch: ScoredMember[];
   verdicts: Verdict[];
-  taken: string[];
+  taken: RedisBytes[];
   /** Sends the prepared action; undefined when nothing was taken. */
   send: (() => Promise<number>) | undefined;
 }
 
-export async function sweep<P = string[]>(redis: Redis, spec: SweepSpec<P>): Promise<SweepResult> {
+export async function sweep<P = RedisBytes[]>(redis: Redis, spec: SweepSpec<P>): Promise<SweepResult> {
   const { key, max, batchSize, signal, onProgress } = spec;
-  const result: SweepResult = { acted: 0, matched: 0, aborted: false };
+  const result: SweepResult = { acted: 0, matched: 0, stuck: 0, inRange: 0, aborted: false };
   if (signal?.aborted) return { ...result, aborted: true };
   const total = await redis.zcount(key, '-inf', max);
-  // Without prepare, P is string[] (the default) and act takes the members as they are.
-  const prepare = spec.prepare ?? ((members: string[]) => members as unknown as P);
+  result.inRange = total;
+  // Without prepare, P is RedisBytes[] (the default) and act takes the members as they are.
+  const prepare = spec.prepare ?? ((members: RedisBytes[]) => members as unknown as P);
   const cursor = new SweepCursor();
   let left = 0; // members taken so far: gone from the set, whoever removed them
   let stayed = 0; // members seen since the last (re)start that are still there
@@ -161,7 +178,7 @@ export async function sweep<P = string[]>(redis: Redis, spec: SweepSpec<P>): Pro
 
   const read = async (from: SweepCursor): Promise<ScoredMember[] | undefined> => {
     const { min, offset, count } = from.nextRead(batchSize);
-    const reply = pairs(await redis.zrangebyscore(key, min, max, 'WITHSCORES', 'LIMIT', offset, count));
+    const reply = pairs(await redis.zrangebyscoreBuffer(key, min, max, 'WITHSCORES', 'LIMIT', offset, count));
     atEnd = reply.length < count;
     return from.unseen(reply);
   };
@@ -250,5 +267,6 @@ export async function sweep<P = string[]>(redis: Redis, spec: SweepSpec<P>): Pro
     else if (next === undefined && atEnd) break; // the end of the range
   }
   result.matched = left + stuck;
+  result.stuck = stuck;
   return result;
 }

@@ -83,15 +83,21 @@ function commandArgs(name: ScriptName, keys: readonly string[], args: readonly S
   return [keys.length, ...keys, ...args];
 }
 
-/** Run a script now and return its reply. */
+/**
+ * Run a script now and return its reply. With `replyAs: 'buffers'` every
+ * bulk string in the reply arrives as the Buffer Redis sent (integers stay
+ * numbers): for replies holding values that will be sent back (see redis-bytes.ts).
+ */
 export async function runScript<T = unknown>(
   redis: Redis,
   name: ScriptName,
   keys: readonly string[],
   args: readonly ScriptArg[],
+  replyAs: 'text' | 'buffers' = 'text',
 ): Promise<T> {
   defineScripts(redis);
-  const call = (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[specFor(name).command];
+  const command = replyAs === 'buffers' ? `${specFor(name).command}Buffer` : specFor(name).command;
+  const call = (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[command];
   if (!call) throw new Error(`script ${name} is not defined on this connection`);
   return call.apply(redis, commandArgs(name, keys, args));
 }
