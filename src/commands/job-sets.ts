@@ -2,10 +2,22 @@
 import type { Client, JobEntry, JobPage, JobSetName } from '../engine/client.js';
 import type { Command } from './command.js';
 import { UsageError } from './exit-codes.js';
-import { colorEnabled, formatTime, renderTable, truncate, writeJson } from './output.js';
+import { formatTime, writeJson, writeTable, type ColumnSpec } from './output.js';
 import { withClient } from './with-client.js';
 
 const WHEN: Record<JobSetName, string> = { dead: 'Died at', retry: 'Retry at', scheduled: 'Run at' };
+
+/** At 80 columns: ID, job, fails and the start of the error; wider terminals add the time, then the args. */
+function columns(set: JobSetName): ColumnSpec<JobEntry>[] {
+  return [
+    { title: 'ID', cell: (j) => (j.invalid ? '?' : j.id), cut: 'middle', rank: 9 },
+    { title: 'Job', cell: (j) => (j.invalid ? '(invalid)' : j.name), cut: 'middle', min: 12, rank: 8 },
+    { title: WHEN[set], cell: (j) => formatTime(j.score), rank: 4 },
+    { title: 'Fails', cell: (j) => String(j.fails ?? 0), align: 'right', rank: 6 },
+    { title: 'Error', cell: (j) => j.invalid ?? j.lastError ?? '', min: 16, max: 60, rank: 7 },
+    { title: 'Args', cell: (j) => (j.invalid ? j.raw : (JSON.stringify(j.args) ?? 'null')), min: 12, max: 60, rank: 3 },
+  ];
+}
 
 function read(client: Client, set: JobSetName, page: number, jobName: string | undefined): Promise<JobPage> {
   const options = jobName ? { jobName } : {};
@@ -50,15 +62,7 @@ function listing(set: JobSetName): Command {
         ctx.stderr.write(count === 0 ? `no ${set} jobs\n` : `page ${page} is empty (${count} ${set} jobs)\n`);
         return;
       }
-      const rows = jobs.map((j) => [
-        j.invalid ? '?' : j.id,
-        j.invalid ? '(invalid)' : j.name,
-        formatTime(j.score),
-        j.fails ?? 0,
-        truncate(j.invalid ?? j.lastError ?? '', 40),
-        truncate(j.invalid ? j.raw : JSON.stringify(j.args), 40),
-      ]);
-      ctx.stdout.write(`${renderTable(['ID', 'Job', WHEN[set], 'Fails', 'Error', 'Args'], rows, colorEnabled(ctx.stdout))}\n`);
+      writeTable(ctx.stdout, columns(set), jobs);
       if (!all) ctx.stderr.write(`page ${page} of ${Math.max(1, Math.ceil(count / 20))} (${count} ${set} jobs)\n`);
     },
   };

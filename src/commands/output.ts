@@ -1,19 +1,67 @@
 // Rendering results: tables for people, JSON for pipes. stdout carries only
 // the result; progress and notices go to stderr so `--json` output can be piped.
-import Table from 'cli-table3';
 import type { Writable } from 'node:stream';
+import { fitTable, type ColumnSpec } from '../support/columns.js';
+import { inert } from '../support/inert.js';
+
+export type { ColumnSpec };
+
+type Stream = Writable & { isTTY?: boolean; columns?: number };
 
 export function colorEnabled(stream: Writable): boolean {
-  return !process.env.NO_COLOR && Boolean((stream as Writable & { isTTY?: boolean }).isTTY);
+  return !process.env.NO_COLOR && Boolean((stream as Stream).isTTY);
 }
 
-export function renderTable(head: string[], rows: Array<Array<string | number>>, color = false): string {
-  const table = new Table({
-    head,
-    style: color ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] },
-  });
-  for (const row of rows) table.push(row.map((cell) => String(cell)));
-  return table.toString();
+/** The width tables must fit: the terminal's, or 80 columns when not a terminal or unknown. */
+export function terminalWidth(stream: Writable): number {
+  const { isTTY, columns } = stream as Stream;
+  return isTTY && columns && columns > 0 ? columns : 80;
+}
+
+const BORDER = { top: ['┌', '┬', '┐'], middle: ['├', '┼', '┤'], bottom: ['└', '┴', '┘'] } as const;
+const GREY = (s: string) => `\x1b[90m${s}\x1b[39m`;
+const CYAN = (s: string) => `\x1b[36m${s}\x1b[39m`;
+
+export interface TableOptions {
+  /** Total width the table may take, borders included (default 80). */
+  width?: number;
+  color?: boolean;
+}
+
+/**
+ * A boxed table that fits `width`: every cell is made inert and kept to one
+ * line; long values are cut (names in the middle), and when the titles alone
+ * do not fit, the lowest-ranked columns are left out (`--json` has them all).
+ */
+export function renderColumns<Row>(specs: readonly ColumnSpec<Row>[], rows: readonly Row[], { width = 80, color = false }: TableOptions = {}): string {
+  // "│ " before the first cell, " │ " between cells, " │" after the last.
+  const table = fitTable(specs, rows, Math.max(1, width - 4), 3);
+  const border = color ? GREY : (s: string) => s;
+  const rule = ([left, cross, right]: readonly string[]) => border(left + table.widths.map((w) => '─'.repeat(w + 2)).join(cross) + right);
+  const line = (cells: string[]) => `${border('│')} ${cells.join(` ${border('│')} `)} ${border('│')}`;
+  return [
+    rule(BORDER.top),
+    line(color ? table.titles.map(CYAN) : table.titles),
+    rule(BORDER.middle),
+    ...table.cells.map(line),
+    rule(BORDER.bottom),
+  ].join('\n');
+}
+
+/** Writes a table sized to the stream's terminal (80 columns when it is not one). */
+export function writeTable<Row>(stream: Writable, specs: readonly ColumnSpec<Row>[], rows: readonly Row[]): void {
+  stream.write(`${renderColumns(specs, rows, { width: terminalWidth(stream), color: colorEnabled(stream) })}\n`);
+}
+
+/** A table of plain columns (every value cut at its end; the rightmost columns go first). */
+export function renderTable(head: string[], rows: Array<Array<string | number>>, color = false, width = 80): string {
+  const specs: ColumnSpec<Array<string | number>>[] = head.map((title, i) => ({ title, cell: (row) => String(row[i] ?? ''), rank: head.length - i }));
+  return renderColumns(specs, rows, { width, color });
+}
+
+/** A line of text for stderr or stdout that carries a value from Redis: made inert. */
+export function notice(text: string): string {
+  return `${inert(text)}\n`;
 }
 
 export function writeJson(stream: Writable, value: unknown): void {
@@ -23,10 +71,6 @@ export function writeJson(stream: Writable, value: unknown): void {
 export function formatTime(epochSeconds: number | undefined): string {
   if (!epochSeconds) return '-';
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-export function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /** A one-line progress bar redrawn in place on a terminal; silent elsewhere. */

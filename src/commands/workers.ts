@@ -1,7 +1,20 @@
+import type { WorkerObservation } from '../engine/client.js';
 import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
-import { colorEnabled, renderTable, truncate, writeJson } from './output.js';
+import { notice, writeJson, writeTable, type ColumnSpec } from './output.js';
 import { nowSeconds, withClient } from './with-client.js';
+
+function columns(now: number): ColumnSpec<WorkerObservation>[] {
+  return [
+    { title: 'Worker', cell: (o) => o.workerId, cut: 'middle', min: 10, rank: 3 },
+    { title: 'Job', cell: (o) => o.jobName, cut: 'middle', min: 12, rank: 9 },
+    { title: 'ID', cell: (o) => o.jobId, cut: 'middle', min: 12, rank: 6 },
+    { title: 'Args', cell: (o) => o.argsJson, min: 10, max: 40, rank: 2 },
+    { title: 'Running', cell: (o) => formatAge(now - o.startedAt), align: 'right', rank: 8 },
+    { title: 'Check-in', cell: (o) => o.checkin, min: 12, max: 40, rank: 7 },
+    { title: 'Check-in age', cell: (o) => (o.checkinAt ? formatAge(now - o.checkinAt) : ''), align: 'right', rank: 5 },
+  ];
+}
 
 export const command: Command = {
   usage: 'work workers [--json]',
@@ -13,21 +26,9 @@ export const command: Command = {
     const busy = observations.filter((o) => o.isBusy);
     if (ctx.global.json) return writeJson(ctx.stdout, busy);
     if (busy.length === 0) {
-      ctx.stderr.write(`no busy workers in namespace "${ctx.global.namespace}" (${observations.length} idle)\n`);
+      ctx.stderr.write(notice(`no busy workers in namespace "${ctx.global.namespace}" (${observations.length} idle)`));
       return;
     }
-    const now = nowSeconds();
-    const rows = busy.map((o) => [
-      o.workerId,
-      o.jobName,
-      o.jobId,
-      truncate(o.argsJson, 40),
-      formatAge(now - o.startedAt),
-      truncate(o.checkin, 40),
-      o.checkinAt ? formatAge(now - o.checkinAt) : '',
-    ]);
-    ctx.stdout.write(
-      `${renderTable(['Worker', 'Job', 'ID', 'Args', 'Running', 'Check-in', 'Check-in age'], rows, colorEnabled(ctx.stdout))}\n`,
-    );
+    writeTable(ctx.stdout, columns(nowSeconds()), busy);
   },
 };
