@@ -17,7 +17,9 @@ import {
   retryKey,
   wakeChannel,
 } from './keys.js';
-import { JobRequeuedError } from './errors.js';
+import { epochSeconds } from './clock.js';
+import { deadLetterBytes } from './dead-letter.js';
+import { errorMessage, JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
 import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
@@ -360,10 +362,13 @@ export class Dispatcher {
     this.running.add(job);
     void this.run(job).then(
       (outcome) => this.finish(job, outcome),
-      // run() is written never to reject; should it, report it and release the worker and lock.
+      // run() is written never to reject; should it, report it, release the
+      // worker and lock, and file the job in dead rather than count it done.
       (error) => {
         this.ctx.report('job', error);
-        this.finish(job, { kind: 'ok' });
+        const now = epochSeconds(this.ctx.clock);
+        const reason = `internal error while running the job: ${errorMessage(error)}`;
+        this.finish(job, { kind: 'dead', score: now, bytes: deadLetterBytes(job.bytes, job.queueName, reason, now) });
       },
     );
   }

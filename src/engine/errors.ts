@@ -58,15 +58,50 @@ export class StrayJobError extends WorkError {
   }
 }
 
-/** Turn anything a handler threw or rejected with into an error message. */
+/** `value instanceof type`, false where the check itself throws (a revoked Proxy). */
+export function isInstance<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
+/** What a thrown value reads as when nothing about it can be read safely. */
+export const UNPRINTABLE = '[unprintable thrown value]';
+
+/**
+ * Turn anything a handler threw or rejected with into an error message.
+ * Never throws: a handler may throw an object whose `message` getter or
+ * `toString` throws, a Proxy, or a revoked Proxy, and the job must still end
+ * as a failure with a readable error.
+ */
 export function errorMessage(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message || thrown.name;
-  // An empty string would leave the job's err field blank: say what happened instead.
-  if (typeof thrown === 'string') return thrown === '' ? 'threw an empty string' : thrown;
+  try {
+    if (isInstance(thrown, Error)) {
+      const message = textOrEmpty(() => thrown.message) || textOrEmpty(() => thrown.name);
+      return message || UNPRINTABLE;
+    }
+    // An empty string would leave the job's err field blank: say what happened instead.
+    if (typeof thrown === 'string') return thrown === '' ? 'threw an empty string' : thrown;
+    if (typeof thrown === 'symbol' || typeof thrown === 'bigint') return String(thrown);
+  } catch {
+    return UNPRINTABLE;
+  }
   try {
     const text = JSON.stringify(thrown);
-    return text === undefined ? String(thrown) : text;
+    if (text !== undefined) return text;
   } catch {
-    return String(thrown);
+    // circular, a throwing toJSON or getter: try String() below
+  }
+  return textOrEmpty(() => String(thrown)) || UNPRINTABLE;
+}
+
+function textOrEmpty(read: () => unknown): string {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : '';
+  } catch {
+    return '';
   }
 }

@@ -5,7 +5,7 @@
 import { epochSeconds, type Clock } from './clock.js';
 import { failureFate } from './backoff.js';
 import { deadLetterBytes } from './dead-letter.js';
-import { errorMessage, InvalidJobError, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
+import { errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
 import type { LazyAbort } from './lazy-abort.js';
 import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
@@ -106,7 +106,7 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
     // A stopping pool gave the job back to its queue: whatever the handler did
     // since is not this attempt's result (the dispatcher ignores the outcome).
     if (requeuedAtStop(fetched)) return OK;
-    if (thrown instanceof JobTimeoutError) {
+    if (isInstance(thrown, JobTimeoutError)) {
       fetched.lingering = work.then(noop, noop);
       deps.observer.checkin(workerId, job.id, `${thrown.message}; the handler has not returned yet`);
       emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });

@@ -294,6 +294,38 @@ describe('what a handler can throw', () => {
       throw '';
     },
     'type-error': (job) => (job.args as unknown as { missing: { deep: number } }).missing.deep,
+    'throwing-message': () => {
+      const error = new Error('x');
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw new Error('no message for you');
+        },
+      });
+      throw error;
+    },
+    'throwing-everything': () => {
+      const error = new Error('x');
+      const boom = () => {
+        throw new Error('boom');
+      };
+      Object.defineProperty(error, 'message', { get: boom });
+      Object.defineProperty(error, 'name', { get: boom });
+      throw error;
+    },
+    'throwing-tostring': () => {
+      throw { toJSON: () => { throw new Error('no JSON'); }, toString: () => { throw new Error('no string'); } };
+    },
+    'revoked-proxy': () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      throw proxy;
+    },
+    symbol: () => {
+      throw Symbol('odd');
+    },
+    bigint: () => {
+      throw 10n ** 30n;
+    },
   };
   const expected: Record<string, string | RegExp> = {
     string: 'plain string',
@@ -306,6 +338,12 @@ describe('what a handler can throw', () => {
     'empty-error': 'Error',
     'empty-string': 'threw an empty string',
     'type-error': /^Cannot read properties of undefined \(reading 'deep'\)$/,
+    'throwing-message': 'Error',
+    'throwing-everything': '[unprintable thrown value]',
+    'throwing-tostring': '[unprintable thrown value]',
+    'revoked-proxy': '[unprintable thrown value]',
+    symbol: 'Symbol(odd)',
+    bigint: '1000000000000000000000000000000',
   };
 
   it('fails the job with a readable err for every kind of throw or rejection', async () => {
