@@ -16,6 +16,7 @@ import {
   presenceChannel,
   presenceKey,
   queueKey,
+  rescuesKey,
   wakeChannel,
   workerPoolsKey,
 } from './keys.js';
@@ -45,6 +46,9 @@ export interface ReaperOptions {
   connectedForMs?: () => number;
   onReaped?: (deadPoolId: string, requeued: number) => void;
 }
+
+/** How long rescue counts are kept after the last rescue. */
+const RESCUES_TTL_SECONDS = 7 * 86_400;
 
 /** Presence is judged only after our own connection has been up this long. */
 const PRESENCE_SETTLE_MS = 5000;
@@ -178,11 +182,11 @@ export class DeadPoolReaper {
 
   private async reap(deadPoolId: string, judgedBeat: string, jobNames: readonly string[]): Promise<number> {
     const { redis, prefix } = this.ctx;
-    const keys = [workerPoolsKey(prefix), heartbeatKey(prefix, deadPoolId)];
+    const keys = [workerPoolsKey(prefix), heartbeatKey(prefix, deadPoolId), rescuesKey(prefix)];
     for (const name of jobNames) {
       keys.push(inProgressKey(prefix, name, deadPoolId), queueKey(prefix, name), lockKey(prefix, name), lockInfoKey(prefix, name));
     }
-    const moved = Number(await runScript(redis, 'reap-pool-var', keys, [deadPoolId, judgedBeat, wakeChannel(prefix)]));
+    const moved = Number(await runScript(redis, 'reap-pool-var', keys, [deadPoolId, judgedBeat, wakeChannel(prefix), RESCUES_TTL_SECONDS]));
     if (moved >= 0) this.options.onReaped?.(deadPoolId, moved);
     return Math.max(moved, 0);
   }

@@ -14,6 +14,7 @@ import {
   pausedKey,
   processedCountKey,
   queueKey,
+  rescuesKey,
   retryKey,
   wakeChannel,
 } from './keys.js';
@@ -84,15 +85,16 @@ export class Dispatcher {
     private readonly run: (job: FetchedJob) => Promise<Outcome>,
   ) {
     const { prefix, poolId } = ctx;
-    this.fetchKeys = types.flatMap(({ name }) => [
+    this.fetchKeys = [rescuesKey(prefix)];
+    for (const { name } of types) this.fetchKeys.push(
       queueKey(prefix, name),
       inProgressKey(prefix, name, poolId),
       pausedKey(prefix, name),
       lockKey(prefix, name),
       lockInfoKey(prefix, name),
       maxConcurrencyKey(prefix, name),
-    ]);
-    this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix)];
+    );
+    this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix), rescuesKey(prefix)];
     this.priorityArgs = types.map((t) => String(t.priority));
     this.freeWorkers = [...workerIds].reverse();
   }
@@ -333,12 +335,12 @@ export class Dispatcher {
     if (!fetchResult) return 0;
     if (!fetchResult.ok) throw fetchResult.error;
     const flat = fetchResult.value;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
+    for (let i = 0; i + 2 < flat.length; i += 3) {
       const type = this.types[Number(flat[i]) - 1]!;
       // As Buffers: a job that is not UTF-8 must be acknowledged by its own bytes (redis-bytes.ts).
-      this.begin(fromReply(flat[i + 1] as Buffer), type.name);
+      this.begin(fromReply(flat[i + 1] as Buffer), type.name, Number(flat[i + 2]));
     }
-    return flat.length / 2;
+    return flat.length / 3;
   }
 
   private ackArgs(acks: readonly Ack[]): [string[], RedisBytes[]] {
@@ -355,10 +357,10 @@ export class Dispatcher {
     return keys;
   }
 
-  private begin(bytes: RedisBytes, queueName: string): void {
+  private begin(bytes: RedisBytes, queueName: string, rescues: number): void {
     const workerId = this.freeWorkers.pop();
     if (workerId === undefined) throw new Error('fetched more jobs than free workers');
-    const job: Running = { bytes, queueName, workerId, controller: new LazyAbort(), returned: false };
+    const job: Running = { bytes, queueName, workerId, rescues, controller: new LazyAbort(), returned: false };
     this.running.add(job);
     void this.run(job).then(
       (outcome) => this.finish(job, outcome),

@@ -58,6 +58,17 @@ export class StrayJobError extends WorkError {
   }
 }
 
+/**
+ * A job was rescued from dead pools (its process died while running it) as
+ * often as its maxRescues allows: it goes to dead instead of running again.
+ */
+export class KilledWorkerError extends WorkError {
+  override name = 'KilledWorkerError';
+  constructor(readonly rescues: number) {
+    super(`killed its worker ${rescues} times: the pool running it died each time (maxRescues); not run again`);
+  }
+}
+
 /** `value instanceof type`, false where the check itself throws (a revoked Proxy). */
 export function isInstance<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
   try {

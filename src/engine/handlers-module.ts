@@ -35,7 +35,7 @@ export interface LoadedHandlers {
   concurrency: number | undefined;
 }
 
-const JOB_OPTION_KEYS = new Set(['handler', 'priority', 'maxFails', 'skipDead', 'maxConcurrency', 'backoff', 'timeoutMs']);
+const JOB_OPTION_KEYS = new Set(['handler', 'priority', 'maxFails', 'skipDead', 'maxConcurrency', 'backoff', 'timeoutMs', 'maxRescues']);
 
 /**
  * Accepts `export default { jobs, … }`, named exports `jobs`, `middleware`,

@@ -15,6 +15,13 @@ export interface JobOptions {
   backoff?: BackoffFn;
   /** Milliseconds a handler may run before the job fails with a timeout; 0 = none. */
   timeoutMs?: number;
+  /**
+   * Times a job may be rescued from a pool that died while running it before
+   * it goes to dead with "killed its worker N times" instead of running
+   * again; default 3, Infinity = never. A job that crashes its process
+   * (process.exit, out of memory, a native crash) would otherwise run forever.
+   */
+  maxRescues?: number;
 }
 
 export type ResolvedJobOptions = Required<JobOptions>;
@@ -40,6 +47,10 @@ export function resolveJobOptions(name: string, options: JobOptions = {}): Resol
   if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
     throw new InvalidArgumentError(`job "${name}": timeoutMs must be a number >= 0, got ${timeoutMs}`);
   }
+  const maxRescues = options.maxRescues ?? 3;
+  if (!(maxRescues === Infinity || (Number.isInteger(maxRescues) && maxRescues >= 1))) {
+    throw new InvalidArgumentError(`job "${name}": maxRescues must be a positive integer or Infinity, got ${options.maxRescues}`);
+  }
   if (options.backoff !== undefined && typeof options.backoff !== 'function') {
     throw new InvalidArgumentError(`job "${name}": backoff must be a function (job) => seconds`);
   }
@@ -50,5 +61,6 @@ export function resolveJobOptions(name: string, options: JobOptions = {}): Resol
     maxConcurrency,
     backoff: options.backoff ?? ((job) => defaultBackoff(job.fails)),
     timeoutMs,
+    maxRescues,
   };
 }

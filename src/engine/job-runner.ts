@@ -5,7 +5,7 @@
 import { epochSeconds, type Clock } from './clock.js';
 import { failureFate } from './backoff.js';
 import { deadLetterBytes } from './dead-letter.js';
-import { errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, StrayJobError } from './errors.js';
+import { errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, KilledWorkerError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
 import type { LazyAbort } from './lazy-abort.js';
 import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
@@ -51,6 +51,8 @@ export interface FetchedJob {
   /** Name of the queue it came from. */
   queueName: string;
   workerId: string;
+  /** Times reapers put this job back after its pool died running it (fetch-jobs-var.lua). */
+  rescues: number;
   controller: LazyAbort;
   /**
    * Set when the job timed out but its handler has not returned: settles when
@@ -90,6 +92,9 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   const started = clock.nowMs();
   const event = { poolId, workerId, job };
   if (!registered) return fail(deps, event, bytes, new StrayJobError(), undefined, started);
+  if (fetched.rescues >= registered.options.maxRescues) {
+    return fail(deps, event, bytes, new KilledWorkerError(fetched.rescues), undefined, started);
+  }
 
   deps.observer.started(workerId, job);
   if (deps.listening('job:started')) emit('job:started', event);
@@ -136,7 +141,7 @@ function fail(
   const now = epochSeconds(deps.clock);
   const error = errorMessage(thrown);
   const fails = event.job.fails + 1;
-  // A job nobody handles goes straight to dead, as in gocraft.
+  // A job nobody handles goes straight to dead, as in gocraft; so does one that keeps killing its workers.
   const fate = options ? failureFate(fails, options.maxFails, options.skipDead) : 'dead';
   deps.emit('job:failed', { ...event, error, fate, durationMs: deps.clock.nowMs() - started });
   if (fate === 'discard') return { kind: 'discard' };

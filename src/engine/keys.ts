@@ -67,6 +67,12 @@ export const lastPeriodicEnqueueKey = (p: string): string => `${p}last_periodic_
 export const processedCountKey = (p: string): string => `${p}stats:processed`;
 /** work only: hash job name -> jobs that failed. */
 export const failedCountKey = (p: string): string => `${p}stats:failed`;
+/**
+ * work only: hash sha1(job bytes) -> times a reaper put the job back after its
+ * pool died while running it. Emptied as jobs finish; expires a week after
+ * the last rescue (a job finished by a Go pool leaves its field behind).
+ */
+export const rescuesKey = (p: string): string => `${p}rescues`;
 /** work only: pub/sub channel that wakes idle pools when a queue receives work. */
 export const wakeChannel = (p: string): string => `${p}wake`;
 /** work only: hash pool id -> pulse (`<interval ms>:<count>`) of the pools that hold a presence subscription (see presence.ts). */

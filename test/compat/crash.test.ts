@@ -3,13 +3,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { heartbeatKey, lockInfoKey, lockKey, maxConcurrencyKey, queueKey, workerPoolsKey } from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/job.js';
+import { deadKey, heartbeatKey, lockInfoKey, lockKey, maxConcurrencyKey, queueKey, rescuesKey, workerPoolsKey } from '../../src/engine/keys.js';
 import { redisUrl } from '../support/redis.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';
 
 const harness = usePoolHarness('crash');
 const workerScript = fileURLToPath(new URL('../support/blocking-worker.mjs', import.meta.url));
+const killerScript = fileURLToPath(new URL('../support/killer-worker.mjs', import.meta.url));
 
 describe('crashes', () => {
   it.each([
@@ -46,6 +48,45 @@ describe('crashes', () => {
       expect(await t.redis.hget(lockInfoKey(t.prefix, 'crashy'), deadPool)).toBeNull();
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('sends a job that keeps killing its worker to dead after maxRescues (3) rescues, and runs the rest', async () => {
+    const { t, enqueuer, pool } = harness();
+    // A pool in this process rescues the jobs of each dead worker process; it runs no "crashy" job itself.
+    const rescuer = pool({ reaperIntervalMs: 200, deadAfterMs: 1500, heartbeatIntervalMs: 300 }).job('other', () => {});
+    await rescuer.start();
+    const killer = await enqueuer.enqueue('crashy', { kill: true });
+    const ordinary = await enqueuer.enqueueBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'crashy', args: { i } })));
+    let output = '';
+    let runs = 0;
+    let child: ReturnType<typeof spawn> | undefined;
+    // A supervisor's restart loop, as systemd or Kubernetes would run it.
+    const start = () => {
+      runs++;
+      child = spawn(process.execPath, [killerScript, redisUrl(), t.namespace], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout!.on('data', (chunk) => (output += String(chunk)));
+      child.once('exit', () => {
+        if (runs < 8) start();
+      });
+    };
+    try {
+      start();
+      await waitFor(async () => (await t.redis.zcard(deadKey(t.prefix))) === 1, { timeoutMs: 40_000, message: 'the killer in dead' });
+      await waitFor(() => ordinary.every((j) => output.includes(`done ${j.id}`)), { message: 'the ordinary jobs ran' });
+      expect(output.match(new RegExp(`killed ${killer.id}`, 'g'))).toHaveLength(3);
+      const [dead] = await t.redis.zrange(deadKey(t.prefix), 0, -1);
+      expect(decodeJob(dead!)).toMatchObject({
+        id: killer.id,
+        fails: 1,
+        lastError: 'killed its worker 3 times: the pool running it died each time (maxRescues); not run again',
+      });
+      expect(await t.redis.llen(queueKey(t.prefix, 'crashy'))).toBe(0);
+      // The finished job's count went with it.
+      await waitFor(async () => (await t.redis.hlen(rescuesKey(t.prefix))) === 0, { message: 'no rescue counts left' });
+    } finally {
+      runs = 99;
+      child?.kill('SIGKILL');
     }
   });
 

@@ -14,15 +14,17 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 const POOL = 'pool0';
-const typeKeys = (names: string[]) =>
-  names.flatMap((n) => [
+const typeKeys = (names: string[]) => [
+  keys.rescuesKey(t.prefix),
+  ...names.flatMap((n) => [
     keys.queueKey(t.prefix, n),
     keys.inProgressKey(t.prefix, n, POOL),
     keys.pausedKey(t.prefix, n),
     keys.lockKey(t.prefix, n),
     keys.lockInfoKey(t.prefix, n),
     keys.maxConcurrencyKey(t.prefix, n),
-  ]);
+  ]),
+];
 
 async function fill(name: string, count: number): Promise<void> {
   await t.redis.lpush(keys.queueKey(t.prefix, name), ...Array.from({ length: count }, (_, i) => `{"name":"${name}","id":"${i}"}`));
@@ -31,7 +33,7 @@ async function fill(name: string, count: number): Promise<void> {
 async function fetch(names: string[], priorities: number[], want: number, seed: number): Promise<string[]> {
   const reply = await runScript<Array<number | string>>(t.redis, 'fetch-jobs-var', typeKeys(names), [POOL, want, seed, ...priorities]);
   const taken: string[] = [];
-  for (let i = 0; i < reply.length; i += 2) taken.push(names[Number(reply[i]) - 1]!);
+  for (let i = 0; i < reply.length; i += 3) taken.push(names[Number(reply[i]) - 1]!);
   return taken;
 }
 

@@ -6,7 +6,8 @@
   KEYS[2]  dead zset
   KEYS[3]  processed counter hash (work only; field = job name)
   KEYS[4]  failed counter hash (work only; field = job name)
-  KEYS[5…] three per job name in the batch: in-progress list, lock, lock_info
+  KEYS[5]  rescues hash (work only; see fetch-jobs-var.lua)
+  KEYS[6…] three per job name in the batch: in-progress list, lock, lock_info
   ARGV[1]  pool id
   ARGV[2…] one group per job name, in the order of the keys:
              name, okCount, failedCount,
@@ -25,13 +26,17 @@
   this pool dead and requeued it, or a graceful stop returned it). Its lock
   count went with it and it will run again, so nothing more is done for it:
   no double DECR (gocraft's lock drift) and no duplicate in retry or dead.
-  Counts never go below zero.
+  Counts never go below zero. A finished job's rescue count goes with it.
 ]]
 local poolId = ARGV[1]
 local missing = 0
 local a = 2
+local rescues = redis.call('EXISTS', KEYS[5]) == 1
+local function finished(bytes)
+  if rescues then redis.call('HDEL', KEYS[5], redis.sha1hex(bytes)) end
+end
 
-for k = 5, #KEYS, 3 do
+for k = 6, #KEYS, 3 do
   local inProgress, lock, lockInfo = KEYS[k], KEYS[k + 1], KEYS[k + 2]
   local name, okCount, failedCount = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
   a = a + 3
@@ -39,6 +44,7 @@ for k = 5, #KEYS, 3 do
   for _ = 1, okCount do
     if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
       done = done + 1
+      finished(ARGV[a])
     else
       missing = missing + 1
     end
@@ -49,6 +55,7 @@ for k = 5, #KEYS, 3 do
     if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
       done = done + 1
       failed = failed + 1
+      finished(ARGV[a])
       if outcome == 'retry' then
         redis.call('ZADD', KEYS[1], ARGV[a + 2], ARGV[a + 3])
       elseif outcome == 'dead' then

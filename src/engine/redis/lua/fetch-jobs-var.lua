@@ -1,15 +1,19 @@
 --[[
   Take up to N jobs for one pool in a single call (gocraft takes one per call).
 
-  KEYS: six per job type, in the pool's registration order:
+  KEYS[1]     rescues hash (work only: sha1 of a job's bytes -> times rescued)
+  KEYS[2…]    six per job type, in the pool's registration order:
     queue, this pool's in-progress list, paused, lock, lock_info, max_concurrency
   ARGV[1]     pool id (lock_info field)
   ARGV[2]     N, the number of jobs wanted (free worker slots)
   ARGV[3]     a random seed, drawn by the caller for this call
   ARGV[4…]    one priority per job type, in the order of the keys
 
-  Output: flat array {typeNumber, jobBytes, typeNumber, jobBytes, …}; empty
-  when nothing is eligible.
+  Output: flat array {typeNumber, jobBytes, rescues, typeNumber, …}, three
+  per job; empty when nothing is eligible. `rescues` is how often reapers
+  have put the job back after its pool died while running it (0 unless the
+  rescues hash lists it), so the pool can refuse a job that keeps killing
+  its workers.
 
   Each job is drawn as gocraft draws one: a type is tried first with
   probability priority / (sum of priorities), then the others in the same
@@ -28,14 +32,16 @@
 ]]
 local poolId = ARGV[1]
 local wanted = tonumber(ARGV[2])
-local typeCount = #KEYS / 6
+local typeCount = (#KEYS - 1) / 6
 math.randomseed(tonumber(ARGV[3]))
+-- Nothing was ever rescued (the usual case): no hashing at all.
+local rescues = redis.call('EXISTS', KEYS[1]) == 1
 
 local state = {}
 local function load(i)
   local s = state[i]
   if s then return s end
-  local base = (i - 1) * 6
+  local base = 1 + (i - 1) * 6
   s = { taken = 0 }
   s.cap = tonumber(redis.call('GET', KEYS[base + 6])) or 0
   s.len = redis.call('LLEN', KEYS[base + 1])
@@ -85,7 +91,7 @@ while taken < wanted and #candidates > 0 do
   local s = load(i)
   local job = false
   if eligible(s) then
-    local base = (i - 1) * 6
+    local base = 1 + (i - 1) * 6
     job = redis.call('RPOPLPUSH', KEYS[base + 1], KEYS[base + 2])
   end
   if job then
@@ -94,6 +100,7 @@ while taken < wanted and #candidates > 0 do
     taken = taken + 1
     out[#out + 1] = i
     out[#out + 1] = job
+    out[#out + 1] = rescues and tonumber(redis.call('HGET', KEYS[1], redis.sha1hex(job))) or 0
   else
     forget(j)
   end
@@ -101,7 +108,7 @@ end
 
 for i, s in pairs(state) do
   if s.taken > 0 then
-    local base = (i - 1) * 6
+    local base = 1 + (i - 1) * 6
     redis.call('INCRBY', KEYS[base + 4], s.taken)
     redis.call('HINCRBY', KEYS[base + 5], poolId, s.taken)
   end
