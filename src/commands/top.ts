@@ -4,15 +4,18 @@ import type { Command } from './command.js';
 import { UsageError } from './exit-codes.js';
 
 export const command: Command = {
-  usage: 'work top [--redis URL] [-n NAMESPACE] [--interval SECONDS]',
-  details: 'Keys: 1-7 or Tab switch views, ↑↓/jk move, Enter opens, / filters, p pauses,\nr retries, d deletes, R/D retry or delete all dead (asks first), ? help, q quits.',
+  usage: 'work top [--redis URL] [-n NAMESPACE] [--interval SECONDS] [--read-only]',
+  details:
+    'Keys: 1-7 or Tab switch views, ↑↓/jk move, Enter opens, / filters, p pauses,\nr retries, d deletes (each names the job and asks), R/D retry or delete all dead\n(asks first), ? help, q quits. --read-only (env WORK_READ_ONLY=1) turns the acting keys off.',
   flags: {
     interval: { type: 'number', default: 2, description: 'seconds between refreshes (default 2)' },
+    readOnly: { type: 'boolean', description: 'look only: keys that change Redis are off (env WORK_READ_ONLY=1)' },
   },
-  examples: ['work top', 'work top --redis redis://10.0.0.5:6379 -n my_app --interval 5'],
+  examples: ['work top', 'work top --redis redis://10.0.0.5:6379 -n my_app --interval 5', 'WORK_READ_ONLY=1 work top'],
   async run(ctx) {
     const interval = Number(ctx.flags.interval ?? 2);
     if (!Number.isFinite(interval) || interval < 0.2) throw new UsageError('--interval must be at least 0.2 seconds');
+    const readOnly = Boolean(ctx.flags.readOnly) || readOnlyFromEnv(process.env.WORK_READ_ONLY);
     if (!process.stdout.isTTY) throw new UsageError('work top needs a terminal; for scripts use work queues/pools/workers --json');
     // Reconnect forever in the background, but fail reads at once while down so the screen says so.
     const redis = await ctx.connect({ persistent: true, extra: { enableOfflineQueue: false, maxRetriesPerRequest: 1 } });
@@ -24,9 +27,15 @@ export const command: Command = {
         namespace: ctx.global.namespace,
         intervalMs: interval * 1000,
         signal: ctx.signal,
+        readOnly,
       });
     } finally {
       redis.disconnect();
     }
   },
 };
+
+/** WORK_READ_ONLY=1 (or true/yes) asks for a read-only console; unset, empty, 0, false or no do not. */
+export function readOnlyFromEnv(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no'].includes(value.trim().toLowerCase());
+}

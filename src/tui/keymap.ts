@@ -1,7 +1,8 @@
 // One table drives input, the footer and the `?` help, so they cannot drift.
-// Convention: a destructive or bulk action uses an uppercase (Shift) key, and
-// every irreversible one asks for confirmation.
-import type { View } from './state/types.js';
+// Convention: a bulk action uses an uppercase (Shift) key, and every action
+// on jobs asks first, naming what it touches. Acting keys are marked `acts`
+// so a read-only console can refuse them and say so.
+import type { Mode, View } from './state/types.js';
 
 export type CommandId =
   | 'quit'
@@ -47,43 +48,54 @@ export interface Binding {
   description: string;
   /** Views where it applies; undefined = everywhere. */
   views?: readonly View[];
+  /** What must have the keys for it to apply; undefined = the view's rows only. */
+  modes?: readonly Mode[];
   /** Shown in the footer (the rest only in help). */
   footer?: boolean;
+  /** Changes Redis: refused by a read-only console. */
+  acts?: boolean;
   match(key: KeyPress): boolean;
 }
 
 const SET_VIEWS: readonly View[] = ['retry', 'scheduled', 'dead'];
 const LIST_VIEWS: readonly View[] = ['queues', 'pools', 'workers', 'retry', 'scheduled', 'dead'];
+const SCROLLS: readonly Mode[] = ['list', 'help', 'detail'];
 
 export const KEYMAP: readonly Binding[] = [
-  { command: 'quit', keys: 'q', label: 'quit', description: 'Quit', footer: true, match: (k) => k.input === 'q' || (k.ctrl === true && k.input === 'c') },
-  { command: 'help', keys: '?', label: 'help', description: 'Show or hide this help', footer: true, match: (k) => k.input === '?' },
+  { command: 'quit', keys: 'q', label: 'quit', description: 'Quit', footer: true, modes: ['list', 'help', 'detail'], match: (k) => k.input === 'q' || (k.ctrl === true && k.input === 'c') },
+  { command: 'help', keys: '?', label: 'help', description: 'Show or hide this help', footer: true, modes: ['list', 'help'], match: (k) => k.input === '?' },
   { command: 'next-view', keys: 'Tab', label: 'view', description: 'Next view', match: (k) => k.tab === true && !k.shift },
   { command: 'prev-view', keys: 'Shift-Tab', label: 'prev view', description: 'Previous view', match: (k) => k.tab === true && k.shift === true },
   { command: 'go-view', keys: '1-7', label: 'views', description: 'Go to a view: 1 overview, 2 queues, 3 pools, 4 workers, 5 retry, 6 scheduled, 7 dead', match: (k) => /^[1-7]$/.test(k.input) },
-  { command: 'up', keys: '↑/k', label: 'up', description: 'Move the selection up', views: LIST_VIEWS, match: (k) => k.upArrow === true || k.input === 'k' },
-  { command: 'down', keys: '↓/j', label: 'down', description: 'Move the selection down', views: LIST_VIEWS, match: (k) => k.downArrow === true || k.input === 'j' },
-  { command: 'next-page', keys: '→/PgDn', label: 'page', description: 'Next page', views: SET_VIEWS, match: (k) => k.rightArrow === true || k.pageDown === true },
-  { command: 'prev-page', keys: '←/PgUp', label: 'prev page', description: 'Previous page', views: SET_VIEWS, match: (k) => k.leftArrow === true || k.pageUp === true },
-  { command: 'open', keys: 'Enter', label: 'open', description: 'Open the selected job (args, fails, last error)', views: SET_VIEWS, footer: true, match: (k) => k.return === true },
-  { command: 'back', keys: 'Esc', label: 'back', description: 'Close the job, help, filter or question', match: (k) => k.escape === true },
-  { command: 'filter', keys: '/', label: 'filter', description: 'Filter by job name (Enter keeps it, Esc clears it)', views: LIST_VIEWS, footer: true, match: (k) => k.input === '/' },
-  { command: 'pause', keys: 'p', label: 'pause/unpause', description: 'Pause or unpause the selected queue', views: ['queues'], footer: true, match: (k) => k.input === 'p' },
-  { command: 'retry-job', keys: 'r', label: 'retry', description: 'Retry the selected dead job now', views: ['dead'], footer: true, match: (k) => k.input === 'r' },
-  { command: 'delete-job', keys: 'd', label: 'del', description: 'Delete the selected job (asks first)', views: SET_VIEWS, footer: true, match: (k) => k.input === 'd' },
-  { command: 'retry-all-dead', keys: 'R', label: 'retry all', description: 'Retry every dead job (asks first)', views: ['dead'], footer: true, match: (k) => k.input === 'R' },
-  { command: 'delete-all-dead', keys: 'D', label: 'del all', description: 'Delete every dead job (asks first)', views: ['dead'], footer: true, match: (k) => k.input === 'D' },
+  { command: 'up', keys: '↑/k', label: 'up', description: 'Move the selection up (in help or a job: scroll)', modes: SCROLLS, match: (k) => k.upArrow === true || k.input === 'k' },
+  { command: 'down', keys: '↓/j', label: 'down', description: 'Move the selection down (in help or a job: scroll)', modes: SCROLLS, match: (k) => k.downArrow === true || k.input === 'j' },
+  { command: 'next-page', keys: '→/PgDn', label: 'page', description: 'Next page (in help or a job: a screen down)', modes: SCROLLS, match: (k) => k.rightArrow === true || k.pageDown === true },
+  { command: 'prev-page', keys: '←/PgUp', label: 'prev page', description: 'Previous page (in help or a job: a screen up)', modes: SCROLLS, match: (k) => k.leftArrow === true || k.pageUp === true },
+  { command: 'open', keys: 'Enter', label: 'open', description: 'Open the selected job (args, fails, the whole last error)', views: SET_VIEWS, footer: true, match: (k) => k.return === true },
+  { command: 'back', keys: 'Esc', label: 'back', description: 'Close the job, help, filter or question', modes: ['list', 'help', 'detail', 'confirm'], match: (k) => k.escape === true },
+  { command: 'filter', keys: '/', label: 'filter', description: 'Filter by name (Enter keeps it, Esc clears it)', views: LIST_VIEWS, footer: true, match: (k) => k.input === '/' },
+  { command: 'pause', keys: 'p', label: 'pause/unpause', description: 'Pause or unpause the selected queue', views: ['queues'], footer: true, acts: true, match: (k) => k.input === 'p' },
+  { command: 'retry-job', keys: 'r', label: 'retry', description: 'Retry the selected dead job (names it, asks first)', views: ['dead'], modes: ['list', 'detail'], footer: true, acts: true, match: (k) => k.input === 'r' },
+  { command: 'delete-job', keys: 'd', label: 'del', description: 'Delete the selected job (names it, asks first)', views: SET_VIEWS, modes: ['list', 'detail'], footer: true, acts: true, match: (k) => k.input === 'd' },
+  { command: 'retry-all-dead', keys: 'R', label: 'retry all', description: 'Retry every dead job (asks first)', views: ['dead'], footer: true, acts: true, match: (k) => k.input === 'R' },
+  { command: 'delete-all-dead', keys: 'D', label: 'del all', description: 'Delete every dead job (asks first)', views: ['dead'], footer: true, acts: true, match: (k) => k.input === 'D' },
 ];
 
-export function appliesTo(binding: Binding, view: View): boolean {
-  return binding.views === undefined || binding.views.includes(view);
+export function appliesTo(binding: Binding, view: View, mode: Mode = 'list'): boolean {
+  return (binding.views === undefined || binding.views.includes(view)) && (binding.modes ?? ['list']).includes(mode);
 }
 
-/** The binding a key press triggers in this view, if any. */
-export function resolveKey(key: KeyPress, view: View): Binding | undefined {
-  return KEYMAP.find((binding) => appliesTo(binding, view) && binding.match(key));
+/** The binding a key press triggers in this view and mode, if any. */
+export function resolveKey(key: KeyPress, view: View, mode: Mode = 'list'): Binding | undefined {
+  return KEYMAP.find((binding) => appliesTo(binding, view, mode) && binding.match(key));
 }
 
-export function footerBindings(view: View): Binding[] {
-  return KEYMAP.filter((binding) => binding.footer && appliesTo(binding, view));
+export function bindingFor(command: CommandId): Binding {
+  return KEYMAP.find((b) => b.command === command)!;
+}
+
+/** Key hints for the footer; a read-only console leaves out the keys it refuses. */
+export function footerBindings(view: View, mode: Mode = 'list', readOnly = false): Binding[] {
+  if (mode !== 'list') return KEYMAP.filter((b) => appliesTo(b, view, mode) && (b.footer || b.command === 'back') && !(readOnly && b.acts));
+  return KEYMAP.filter((b) => b.footer && appliesTo(b, view, mode) && !(readOnly && b.acts));
 }

@@ -11,14 +11,39 @@ export interface ConsoleOptions {
   namespace: string;
   intervalMs: number;
   signal: AbortSignal;
+  /** Keys that change Redis are refused. */
+  readOnly?: boolean;
 }
 
-export async function runConsole({ client, namespace, intervalMs, signal }: ConsoleOptions): Promise<void> {
-  // Ink draws only the final frame when the environment says CI (CI=true and
-  // the like). The console runs only on a terminal and must draw live there,
-  // whatever the shell exports; CI=false is how Ink's check is told so.
-  process.env.CI = 'false';
-  const [{ render }, { App }] = await Promise.all([import('ink'), import('./app.js')]);
+/** Variables that make Ink draw only the final frame (is-in-ci) and the colour check give up colour (supports-color). */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+/**
+ * Loads Ink and the app as if no CI variable were set, then puts the
+ * environment back. Ink decides "in CI, draw only the last frame" and its
+ * colour library decides the colour level once, when they are first loaded;
+ * the console only ever runs on a terminal, where it must draw live and in
+ * colour whatever the shell exports. (Setting CI=false instead is not enough:
+ * the colour check turns colour off when CI is set at all.)
+ */
+async function loadOnTerminal() {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of CI_VARIABLES) delete process.env[name];
+  try {
+    const [ink, app] = await Promise.all([import('ink'), import('./app.js')]);
+    return { render: ink.render, App: app.App };
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+/** NO_COLOR (set and not empty) turns colour off; the selection stays marked with `>` and reverse video. */
+export function colorWanted(env: NodeJS.ProcessEnv): boolean {
+  return !env.NO_COLOR;
+}
+
+export async function runConsole({ client, namespace, intervalMs, signal, readOnly = false }: ConsoleOptions): Promise<void> {
+  const { render, App } = await loadOnTerminal();
   let restored = false;
   const restore = () => {
     if (restored) return;
@@ -28,7 +53,7 @@ export async function runConsole({ client, namespace, intervalMs, signal }: Cons
   process.once('exit', restore);
   process.stdout.write(ENTER_ALT_SCREEN);
   try {
-    const instance = render(React.createElement(App, { client, namespace, intervalMs, color: !process.env.NO_COLOR }), {
+    const instance = render(React.createElement(App, { client, namespace, intervalMs, readOnly, color: colorWanted(process.env) }), {
       exitOnCtrlC: true,
       patchConsole: true,
     });

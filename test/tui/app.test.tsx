@@ -63,9 +63,9 @@ describe('work top views', () => {
     await seedDead(3);
     await new Enqueuer({ redis: t.redis, namespace: t.namespace }).enqueueIn('later', 600, {});
     start();
-    await screenShows('Dead              3');
-    expect(frame()).toContain('Scheduled         1');
-    expect(frame()).toMatch(/Redis\s+\d+\.\d+/);
+    await screenShows('Dead 3');
+    expect(frame()).toContain('Scheduled 1');
+    expect(frame()).toMatch(/Redis \d+\.\d+/);
     expect(frame()).toContain('live');
   });
 
@@ -79,7 +79,7 @@ describe('work top views', () => {
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'beta'))).toBe(1);
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'alpha'))).toBe(0);
     // p toggles what the screen shows: wait for the refresh that shows beta paused.
-    await waitFor(() => /beta\s+2\s+0\s+\S+\s+paused/.test(frame()), { message: 'beta shown as paused' });
+    await waitFor(() => /beta\s+2\s+\S+\s+0\s+paused/.test(frame()), { message: 'beta shown as paused' });
     await press('p');
     await screenShows('unpaused beta');
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'beta'))).toBe(0);
@@ -115,12 +115,15 @@ describe('work top views', () => {
     await screenShows('page 2 of 2');
   });
 
-  it('retries the selected dead job with r', async () => {
+  it('retries the selected dead job with r after naming it and asking', async () => {
     const [first] = await seedDead(2);
     start('dead');
     await screenShows(first!);
     await press('r');
-    await screenShows(`retried dead job ${first}`);
+    await screenShows(`Retry dead job email (${first})? (y/n)`);
+    expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(2);
+    await press('y');
+    await screenShows(`retried dead job email (${first})`);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1);
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'email'))).toBe(1);
   });
@@ -130,12 +133,12 @@ describe('work top views', () => {
     start('dead');
     await screenShows(first!);
     await press('d');
-    await screenShows(`Delete dead job email ${first}? (y/n)`);
+    await screenShows(`Delete dead job email (${first})? (y/n)`);
     await press('n');
     await screenShows('cancelled');
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(2);
     await press('d', 'y');
-    await screenShows(`deleted dead job ${first}`);
+    await screenShows(`deleted dead job email (${first})`);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1);
     await screenShows(second!);
   });
@@ -190,7 +193,7 @@ describe('work top views', () => {
     start('dead');
     await screenShows('dead00000000000000000000');
     await t.redis.del(keys.deadKey(t.prefix));
-    await press('r');
+    await press('r', 'y');
     await screenShows('nothing retried');
   });
 

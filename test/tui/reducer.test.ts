@@ -3,6 +3,9 @@ import type { JobEntry } from '../../src/engine/client.js';
 import { resolveKey, KEYMAP, footerBindings } from '../../src/tui/keymap.js';
 import { initialState, reducer, selectedJob, type TopAction } from '../../src/tui/state/reducer.js';
 import type { ClusterSnapshot, TopState } from '../../src/tui/state/types.js';
+import { frameOf } from '../../src/tui/state/layout.js';
+import { confirmMessage, maxScroll, overlayLines } from '../../src/tui/state/overlay.js';
+import { textWidth } from '../../src/support/fit.js';
 
 const NOW = 1_800_000_000;
 
@@ -45,7 +48,7 @@ describe('reducer', () => {
   });
 
   it('moves the selection within the rows and clamps it', () => {
-    let s = run(initialState('queues'), { type: 'snapshot', snapshot: snapshot() });
+    let s = run(initialState({ view: 'queues' }), { type: 'snapshot', snapshot: snapshot() });
     s = run(s, cmd('down'), cmd('down'), cmd('down'), cmd('down'));
     expect(s.selected.queues).toBe(2);
     s = run(s, cmd('up'));
@@ -56,7 +59,7 @@ describe('reducer', () => {
   });
 
   it('pages through a set view within its total', () => {
-    let s = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot(45) });
+    let s = run(initialState({ view: 'dead' }), { type: 'snapshot', snapshot: snapshot(45) });
     s = run(s, cmd('next-page'), cmd('next-page'), cmd('next-page'));
     expect(s.pages.dead).toBe(3);
     s = run(s, cmd('prev-page'));
@@ -67,7 +70,7 @@ describe('reducer', () => {
   });
 
   it('opens the selected job and goes back with Esc', () => {
-    let s = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot() }, cmd('down'), cmd('open'));
+    let s = run(initialState({ view: 'dead' }), { type: 'snapshot', snapshot: snapshot() }, cmd('down'), cmd('open'));
     expect(s.detail?.id).toBe('id1');
     expect(selectedJob(s)?.id).toBe('id1');
     s = run(s, cmd('down'));
@@ -76,19 +79,34 @@ describe('reducer', () => {
     expect(s.detail).toBeUndefined();
   });
 
-  it('asks before deleting one job or acting on all dead jobs', () => {
-    const base = run(initialState('dead'), { type: 'snapshot', snapshot: snapshot() });
-    expect(run(base, cmd('delete-job')).confirm?.action).toEqual({ kind: 'delete-job', set: 'dead', id: 'id0' });
-    expect(run(base, cmd('retry-all-dead')).confirm?.message).toContain('45 dead jobs');
-    expect(run(base, cmd('delete-all-dead')).confirm?.action).toEqual({ kind: 'delete-all-dead' });
+  it('asks before retrying or deleting one job, naming it, and before acting on all dead jobs', () => {
+    const base = run(initialState({ view: 'dead' }), { type: 'snapshot', snapshot: snapshot() });
+    expect(run(base, cmd('delete-job')).confirm?.action).toEqual({ kind: 'delete-job', set: 'dead', id: 'id0', name: 'resize' });
+    expect(run(base, cmd('down'), cmd('retry-job')).confirm?.action).toEqual({ kind: 'retry-job', id: 'id1', name: 'email' });
+    expect(confirmMessage(run(base, cmd('retry-job')).confirm!.action, 79)).toBe('Retry dead job resize (id0)? (y/n)');
+    expect(confirmMessage(run(base, cmd('retry-all-dead')).confirm!.action, 79)).toBe('Retry all 45 dead jobs? (y/n)');
+    expect(run(base, cmd('delete-all-dead')).confirm?.action).toEqual({ kind: 'delete-all-dead', count: 45 });
     // While asking, other keys do nothing; Esc cancels.
     const asking = run(base, cmd('delete-all-dead'));
     expect(run(asking, cmd('next-view')).view).toBe('dead');
+    expect(run(asking, cmd('down')).selected.dead).toBe(0);
     expect(run(asking, cmd('back')).confirm).toBeUndefined();
+    // Retry applies to dead jobs only; an open job can be retried or deleted.
+    expect(run(initialState({ view: 'retry' }), cmd('retry-job')).confirm).toBeUndefined();
+    const open = run(base, cmd('down'), cmd('open'), cmd('retry-job'));
+    expect(open.confirm?.action).toEqual({ kind: 'retry-job', id: 'id1', name: 'email' });
+  });
+
+  it('names the job in the question inertly, and cuts a long name in the middle to fit', () => {
+    const hostile = confirmMessage({ kind: 'delete-job', set: 'dead', id: 'abc', name: 'x\x1b]0;owned\x07y' }, 79);
+    expect(hostile).toBe('Delete dead job x\\x1b]0;owned\\x07y (abc)? (y/n)');
+    const long = confirmMessage({ kind: 'retry-job', id: 'id-1', name: `reports_${'m'.repeat(200)}_eu` }, 60);
+    expect(textWidth(long)).toBeLessThanOrEqual(60);
+    expect(long).toMatch(/^Retry dead job reports_m+…m+_eu \(id-1\)\? \(y\/n\)$/);
   });
 
   it('filters with typed text, clears on cancel, and resets on view change', () => {
-    let s = run(initialState('queues'), { type: 'snapshot', snapshot: snapshot() }, cmd('filter'));
+    let s = run(initialState({ view: 'queues' }), { type: 'snapshot', snapshot: snapshot() }, cmd('filter'));
     expect(s.filtering).toBe(true);
     s = run(s, { type: 'filter-key', input: 'b' }, { type: 'filter-key', input: 'x' }, { type: 'filter-key', input: '', backspace: true });
     expect(s.filter).toBe('b');
@@ -107,11 +125,40 @@ describe('reducer', () => {
   });
 
   it('toggles help, which swallows other keys until closed', () => {
-    let s = run(initialState('queues'), cmd('help'));
+    let s = run(initialState({ view: 'queues' }), cmd('help'));
     expect(s.help).toBe(true);
     expect(run(s, cmd('next-view')).view).toBe('queues');
     s = run(s, cmd('back'));
     expect(s.help).toBe(false);
+  });
+
+  it('scrolls help that is longer than a 60x15 screen, and no further than its end', () => {
+    const small = { columns: 60, rows: 15 };
+    let s = run(initialState({ view: 'dead', viewport: small }), cmd('help'));
+    const lines = overlayLines(s)!;
+    expect(lines.length).toBeGreaterThan(frameOf(small).bodyHeight);
+    for (const line of lines) expect(textWidth(line.label + line.text)).toBeLessThanOrEqual(frameOf(small).width);
+    s = run(s, cmd('down'), cmd('down'));
+    expect(s.scroll).toBe(2);
+    s = run(s, ...Array.from({ length: 20 }, () => cmd('next-page')));
+    expect(s.scroll).toBe(maxScroll(s));
+    expect(s.scroll).toBe(lines.length - (frameOf(small).bodyHeight - 1));
+    s = run(s, cmd('prev-page'), cmd('prev-page'), cmd('prev-page'), cmd('prev-page'), cmd('up'));
+    expect(s.scroll).toBe(0);
+    // A bigger screen holds it all: nothing to scroll.
+    s = run(s, cmd('down'), { type: 'viewport', viewport: { columns: 120, rows: 50 } });
+    expect(s.scroll).toBe(0);
+  });
+
+  it('scrolls an open job with a 5,000-character error', () => {
+    const snap = snapshot();
+    snap.page!.result.jobs[0] = { ...deadJob(0), lastError: 'E'.repeat(5000) };
+    let s = run(initialState({ view: 'dead', viewport: { columns: 80, rows: 24 } }), { type: 'snapshot', snapshot: snap }, cmd('open'));
+    expect(overlayLines(s)!.length).toBeGreaterThan(60);
+    s = run(s, cmd('next-page'));
+    expect(s.scroll).toBe(frameOf(s.viewport).bodyHeight - 1);
+    s = run(s, cmd('back'));
+    expect(s).toMatchObject({ detail: undefined, scroll: 0 });
   });
 });
 
@@ -133,5 +180,20 @@ describe('keymap', () => {
       const line = footerBindings(view).map((b) => `${b.keys} ${b.label}`).join('  ');
       expect(line.length, view).toBeLessThanOrEqual(79);
     }
+  });
+
+  it('marks every key that changes Redis, and a read-only footer leaves them out', () => {
+    expect(KEYMAP.filter((b) => b.acts).map((b) => b.keys).sort()).toEqual(['D', 'R', 'd', 'p', 'r']);
+    expect(footerBindings('dead', 'list', true).map((b) => b.keys)).toEqual(['q', '?', 'Enter', '/']);
+    expect(footerBindings('queues', 'list', true).some((b) => b.acts)).toBe(false);
+  });
+
+  it('gives the help, an open job and a question only their own keys', () => {
+    expect(resolveKey({ input: 'p' }, 'queues', 'help')).toBeUndefined();
+    expect(resolveKey({ input: 'j' }, 'overview', 'help')?.command).toBe('down');
+    expect(resolveKey({ input: 'r' }, 'dead', 'detail')?.command).toBe('retry-job');
+    expect(resolveKey({ input: 'R' }, 'dead', 'detail')).toBeUndefined();
+    expect(resolveKey({ input: '2' }, 'dead', 'detail')).toBeUndefined();
+    expect(resolveKey({ input: '', escape: true }, 'dead', 'confirm')?.command).toBe('back');
   });
 });

@@ -1,85 +1,231 @@
-// The built `work top` in a real terminal (tmux, 80x24) against a seeded Redis:
-// press keys as an operator would and read the screen back.
+// The built `work top` in a real terminal (tmux) against its own seeded
+// private redis-server: press keys as an operator would, read the screen back,
+// and check what the terminal itself did (title, clipboard, colours).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { encodeJob } from '../../src/engine/job.js';
 import * as keys from '../../src/engine/keys.js';
-import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
+import { textWidth } from '../../src/support/fit.js';
+import { redisServerAvailable, startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
+import { deleteNamespace, freshNamespace } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const cli = fileURLToPath(new URL('../../dist/commands/cli.js', import.meta.url));
 
-let t: TestRedis;
-// A private tmux server, so the test never touches the user's sessions.
+// A hostile last error: sets the window title, clears the screen, writes the clipboard.
+const TITLE_TOKEN = `owned-${randomBytes(3).toString('hex')}`;
+const HOSTILE_ERR = `smtp failed \x1b]0;${TITLE_TOKEN}\x07\x1b[2J\x1b]52;c;${Buffer.from('stolen').toString('base64')}\x07 end`;
+const WIDE = '日本語のとても長いキューの名前-🚀-emails-and-more-end';
+
+let server: RedisServerHandle;
+let redis: Redis;
+let namespace: string;
+let prefix: string;
+
+// A private tmux server without the user's config, so the test never touches their sessions.
 const socket = `work-test-${randomBytes(4).toString('hex')}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => {
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+const capture = (...flags: string[]) => {
   try {
-    return tmux('capture-pane', '-p', '-t', 'top');
+    return tmux('capture-pane', '-p', ...flags, '-t', 'top');
   } catch {
     return '';
   }
 };
-const screenShows = (text: string) => waitFor(() => screen().includes(text), { timeoutMs: 15_000, message: `"${text}" on screen:\n${screen()}` });
+const screen = () => capture();
+const screenShows = (text: string | RegExp) =>
+  waitFor(() => (typeof text === 'string' ? screen().includes(text) : text.test(screen())), { timeoutMs: 15_000, message: `${String(text)} on screen:\n${screen()}` });
 const keysIn = (...k: string[]) => tmux('send-keys', '-t', 'top', ...k);
+const running = () => spawnSync('tmux', ['-L', socket, 'has-session', '-t', 'top'], { stdio: 'ignore' }).status === 0;
 
-beforeEach(async () => {
-  t = await testRedis('tmux');
-});
+function startTop(columns: number, rows: number, { env = {}, args = [] }: { env?: Record<string, string>; args?: string[] } = {}): void {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  // CI=true as many shells export it: the console must still draw live and in colour.
+  const vars = Object.entries({ CI: 'true', ...env }).map(([k, v]) => `${k}=${v}`);
+  const command = ['env', '-u', 'NO_COLOR', ...vars, process.execPath, cli, 'top', '--redis', server.url, '-n', namespace, '--interval', '0.5', ...args].map(quote).join(' ');
+  tmux('new-session', '-d', '-s', 'top', '-x', String(columns), '-y', String(rows), command);
+  // Programs may set the clipboard (OSC 52) in this server: a leak would show as a buffer.
+  tmux('set-option', '-g', 'set-clipboard', 'on');
+}
 
-afterEach(async () => {
-  spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
-  await t.cleanup();
-});
+async function stopTop(): Promise<void> {
+  if (!running()) return;
+  keysIn('q');
+  await waitFor(() => !running(), { timeoutMs: 5000, message: 'work top to exit' });
+}
 
-describe.skipIf(!hasTmux)('work top in a real terminal', () => {
-  it('pauses a queue, retries a dead job and deletes one after confirming', async () => {
-    const enqueuer = new Enqueuer({ redis: t.redis, namespace: t.namespace });
-    await enqueuer.enqueueBulk([{ name: 'alpha' }, { name: 'beta' }]);
+function expectFits(columns: number): void {
+  for (const line of screen().split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(columns);
+}
+
+async function seed(): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const pipe = redis.pipeline();
+  const queue = (name: string, count: number, age: number) => {
+    for (let i = 0; i < count; i++) pipe.lpush(keys.queueKey(prefix, name), encodeJob({ name, id: `${name.length}${i}`.padStart(24, 'q'), enqueuedAt: now - age, args: {}, unique: false, fails: 0 }));
+    pipe.sadd(keys.knownJobsKey(prefix), name);
+  };
+  queue('send_email', 250, 400);
+  queue(WIDE, 7, 30);
+  queue('resize', 3, 5);
+  for (const [i, lastError] of [HOSTILE_ERR, 'E'.repeat(5000)].entries()) {
+    const id = `dead${i}`.padEnd(24, '0');
+    pipe.zadd(keys.deadKey(prefix), now - 20 + i, encodeJob({ name: 'beta', id, enqueuedAt: now - 60, args: { id }, unique: false, fails: 4, lastError, failedAt: now - 20 + i }));
+  }
+  pipe.sadd(keys.workerPoolsKey(prefix), 'pool1');
+  pipe.hset(keys.heartbeatKey(prefix, 'pool1'), { heartbeat_at: now, started_at: now - 50, job_names: 'send_email', concurrency: 2, worker_ids: 'w1,w2', host: 'box-1', pid: 4242 });
+  await pipe.exec();
+}
+
+describe.skipIf(!hasTmux || !redisServerAvailable())('work top in a real terminal', () => {
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url, { maxRetriesPerRequest: 2 });
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+
+  afterEach(async () => {
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    await deleteNamespace(redis, prefix);
+  });
+
+  it.each([
+    [80, 24],
+    [120, 40],
+    [60, 15],
+  ])('at %ix%i: names the busiest queue, marks the selection, keeps columns aligned and hostile text inert', async (columns, rows) => {
+    namespace = freshNamespace('tmux');
+    prefix = keys.namespacePrefix(namespace);
+    await seed();
+    startTop(columns, rows);
+    const titleBefore = tmux('display', '-p', '-t', 'top', '#{host}').trim();
+
+    // The first screen: the busiest queue by name, the dead count.
+    await screenShows('busiest');
+    expect(screen()).toMatch(/busiest (and most delayed )?send_email/);
+    expect(screen()).toContain('Dead 2');
+    expectFits(columns);
+    // Colour, although CI=true is exported.
+    expect(capture('-e')).toMatch(/\x1b\[[0-9;]*3[1-7]m/);
+
+    // Queues: a marked, reverse-video selection; the counts line up under "Queued" whatever the name.
+    keysIn('2');
+    await screenShows(/Queue\s+Queued/);
+    keysIn('j');
+    await screenShows(/^> \S/m);
+    const lines = screen().split('\n');
+    expect(lines.filter((l) => l.startsWith('> '))).toHaveLength(1);
+    const selected = capture('-e').split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').startsWith('> '))!;
+    expect(selected).toMatch(/\x1b\[[0-9;]*7[;m]/);
+    const header = lines.find((l) => /Queue\s+Queued/.test(l))!;
+    const queuedEnd = textWidth(header.slice(0, header.indexOf('Queued') + 'Queued'.length));
+    const rowsShown = lines.filter((l) => /^[> ] \S.*\s\d+\b/.test(l));
+    expect(rowsShown.some((l) => /日本|…/.test(l))).toBe(true);
+    for (const line of rowsShown) expect(textWidth(/^(.*?\S)\s+(\d+)/.exec(line)![0]), line).toBe(queuedEnd);
+    expectFits(columns);
+
+    // Dead: the hostile error shows escaped; the terminal's title and clipboard are untouched.
+    keysIn('7');
+    await screenShows('dead00000000000000000000');
+    expect(screen()).toMatch(/dead0{20}\s.*smtp/);
+    keysIn('Enter');
+    await screenShows('Last error');
+    await screenShows(`\\x1b]0;${TITLE_TOKEN}\\x07`);
+    expect(screen()).toContain('work top');
+    expect(tmux('display', '-p', '-t', 'top', '#{pane_title}').trim()).toBe(titleBefore);
+    expect(tmux('list-buffers')).toBe('');
+    expectFits(columns);
+
+    // Help is readable at any size: it scrolls.
+    keysIn('Escape');
+    await screenShows('page 1 of 1');
+    keysIn('?');
+    await screenShows('Keys (Dead view)');
+    if (rows < 30) {
+      await screenShows('lines 1-');
+      keysIn('PageDown');
+      await screenShows(/lines (?!1-)\d+-/);
+    }
+    expectFits(columns);
+    await stopTop();
+  }, 60_000);
+
+  it('at 80x24: pauses a queue, retries and deletes a dead job only after naming it and asking', async () => {
+    namespace = freshNamespace('tmux');
+    prefix = keys.namespacePrefix(namespace);
+    await new Enqueuer({ redis, namespace }).enqueueBulk([{ name: 'alpha' }, { name: 'beta' }]);
     const now = Math.floor(Date.now() / 1000);
     for (const id of ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2']) {
-      await t.redis.zadd(
-        keys.deadKey(t.prefix),
-        now - 10,
-        encodeJob({ name: 'beta', id, enqueuedAt: now - 20, args: { id }, unique: false, fails: 4, lastError: 'gave up', failedAt: now - 10 }),
-      );
+      await redis.zadd(keys.deadKey(prefix), now - 10, encodeJob({ name: 'beta', id, enqueuedAt: now - 20, args: { id }, unique: false, fails: 4, lastError: 'gave up', failedAt: now - 10 }));
     }
-    const command = [process.execPath, cli, 'top', '--redis', redisUrl(), '-n', t.namespace, '--interval', '0.5']
-      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
-      .join(' ');
-    tmux('new-session', '-d', '-s', 'top', '-x', '80', '-y', '24', command);
+    startTop(80, 24, { env: { NO_COLOR: '1' } });
     await screenShows('live');
-    expect(screen()).toContain('Dead              2');
+    expect(screen()).toContain('Dead 2');
+    // NO_COLOR: no colour at all, yet the selection still shows.
+    expect(capture('-e')).not.toMatch(/\x1b\[[0-9;]*3[1-7]m/);
 
     keysIn('2');
-    await screenShows('Queue');
-    keysIn('j', 'p');
+    await screenShows(/^> alpha/m);
+    expect(capture('-e').split('\n').find((l) => l.includes('> alpha'))).toMatch(/\x1b\[[0-9;]*7[;m]/);
+    keysIn('j');
+    await screenShows(/^> beta/m);
+    keysIn('p');
     await screenShows('paused beta');
-    expect(await t.redis.exists(keys.pausedKey(t.prefix, 'beta'))).toBe(1);
+    expect(await redis.exists(keys.pausedKey(prefix, 'beta'))).toBe(1);
 
     keysIn('7');
     await screenShows('aaaaaaaaaaaaaaaaaaaaaaa1');
     keysIn('r');
-    await screenShows('retried dead job aaaaaaaaaaaaaaaaaaaaaaa1');
-    expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(1);
-    expect(await t.redis.llen(keys.queueKey(t.prefix, 'beta'))).toBe(2);
+    await screenShows('Retry dead job beta (aaaaaaaaaaaaaaaaaaaaaaa1)? (y/n)');
+    expect(await redis.zcard(keys.deadKey(prefix))).toBe(2);
+    keysIn('y');
+    await screenShows('retried dead job beta (aaaaaaaaaaaaaaaaaaaaaaa1)');
+    expect(await redis.zcard(keys.deadKey(prefix))).toBe(1);
+    expect(await redis.llen(keys.queueKey(prefix, 'beta'))).toBe(2);
 
     keysIn('d');
-    await screenShows('Delete dead job beta aaaaaaaaaaaaaaaaaaaaaaa2? (y/n)');
+    await screenShows('Delete dead job beta (aaaaaaaaaaaaaaaaaaaaaaa2)? (y/n)');
     keysIn('y');
-    await screenShows('deleted dead job aaaaaaaaaaaaaaaaaaaaaaa2');
-    expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(0);
+    await screenShows('deleted dead job beta (aaaaaaaaaaaaaaaaaaaaaaa2)');
+    expect(await redis.zcard(keys.deadKey(prefix))).toBe(0);
+    expectFits(80);
+    await stopTop();
+    // q leaves the alternate screen: the console's frame is gone from the pane.
+  }, 60_000);
 
-    // Every line fits the 80-column terminal; q leaves and restores the screen.
-    for (const line of screen().split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-    keysIn('q');
-    await waitFor(() => spawnSync('tmux', ['-L', socket, 'has-session', '-t', 'top'], { stdio: 'ignore' }).status !== 0, {
-      timeoutMs: 5000,
-      message: 'work top to exit',
-    });
-  });
+  it('with --read-only (or WORK_READ_ONLY=1) refuses p, r and d and says so', async () => {
+    for (const how of [{ args: ['--read-only'] }, { env: { WORK_READ_ONLY: '1' } }]) {
+      namespace = freshNamespace('tmux');
+      prefix = keys.namespacePrefix(namespace);
+      await seed();
+      startTop(80, 24, how);
+      await screenShows('read-only · live');
+      keysIn('2');
+      await screenShows(/^> \S/m);
+      expect(screen()).not.toContain('p pause');
+      keysIn('p');
+      await screenShows('read-only console: p (pause/unpause) is off');
+      keysIn('7');
+      await screenShows('dead00000000000000000000');
+      keysIn('r');
+      await screenShows('read-only console: r (retry) is off');
+      keysIn('d');
+      await screenShows('read-only console: d (del) is off');
+      expect(screen()).not.toContain('(y/n)');
+      for (const queue of ['send_email', 'resize', WIDE]) expect(await redis.exists(keys.pausedKey(prefix, queue))).toBe(0);
+      expect(await redis.zcard(keys.deadKey(prefix))).toBe(2);
+      await stopTop();
+      spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+      await deleteNamespace(redis, prefix);
+    }
+  }, 60_000);
 });

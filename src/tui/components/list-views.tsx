@@ -1,10 +1,11 @@
-// Queues, pools and workers: each a table over its view-model rows.
+// Queues, pools and workers: each a table over its view-model rows. The
+// column lists are shared with the overview, which shows fewer rows of each.
 import React from 'react';
 import type { TopState } from '../state/types.js';
 import { formatAge, formatRate, poolRows, queueRows, workerRows, type PoolRow, type QueueRow, type WorkerRow } from '../state/view-model.js';
 import { Table, type Column } from './table.js';
 
-interface ViewProps {
+export interface ViewProps {
   state: TopState;
   nowSeconds: number;
   width: number;
@@ -12,16 +13,37 @@ interface ViewProps {
   color: boolean;
 }
 
-const queueColumns: Column<QueueRow>[] = [
-  { title: 'Queue', width: { flex: 2 }, cell: (q) => q.jobName },
-  { title: 'Queued', width: 8, align: 'right', cell: (q) => String(q.count) },
-  { title: 'Running', width: 7, align: 'right', cell: (q) => String(q.running) },
-  { title: 'Latency', width: 8, align: 'right', cell: (q) => (q.invalidOldest ? 'invalid' : formatAge(q.latency)), color: (q) => (q.latency > 60 ? 'yellow' : undefined) },
-  { title: 'Paused', width: 6, cell: (q) => (q.paused ? 'paused' : ''), color: (q) => (q.paused ? 'yellow' : undefined) },
-  { title: 'Prio', width: 4, align: 'right', cell: (q) => (q.priority > 0 ? String(q.priority) : '') },
-  { title: 'Max', width: 4, align: 'right', cell: (q) => (q.maxConcurrency > 0 ? String(q.maxConcurrency) : '') },
-  { title: 'Rate', width: 7, align: 'right', cell: (q) => formatRate(q.ratePerSecond) },
-  { title: 'Throughput', width: { flex: 1 }, cell: (q) => q.sparkline },
+// Ranks: when a narrow screen cannot hold every title, the lowest goes first.
+export const queueColumns: Column<QueueRow>[] = [
+  { title: 'Queue', cell: (q) => q.jobName, cut: 'middle', min: 24, rank: 9 },
+  { title: 'Queued', cell: (q) => String(q.count), align: 'right', rank: 8 },
+  { title: 'Latency', cell: (q) => (q.invalidOldest ? 'invalid' : formatAge(q.latency)), align: 'right', rank: 7, color: (q) => (q.latency > 60 ? 'yellow' : undefined) },
+  { title: 'Running', cell: (q) => String(q.running), align: 'right', rank: 5 },
+  { title: 'Paused', cell: (q) => (q.paused ? 'paused' : ''), rank: 6, color: (q) => (q.paused ? 'yellow' : undefined) },
+  { title: 'Rate', cell: (q) => formatRate(q.ratePerSecond), align: 'right', rank: 4 },
+  { title: 'Prio', cell: (q) => (q.priority > 0 ? String(q.priority) : ''), align: 'right', rank: 1 },
+  { title: 'Max', cell: (q) => (q.maxConcurrency > 0 ? String(q.maxConcurrency) : ''), align: 'right', rank: 1 },
+  { title: 'Throughput', cell: (q) => q.sparkline, rank: 2 },
+];
+
+export const poolColumns: Column<PoolRow>[] = [
+  { title: 'Pool', cell: (p) => p.poolId, cut: 'middle', min: 10, rank: 8 },
+  { title: 'Host', cell: (p) => p.host, cut: 'middle', min: 10, rank: 7 },
+  { title: 'PID', cell: (p) => String(p.pid), align: 'right', rank: 3 },
+  { title: 'Conc', cell: (p) => String(p.concurrency), align: 'right', rank: 4 },
+  { title: 'Jobs', cell: (p) => p.jobNames.join(','), min: 10, max: 50, rank: 2 },
+  { title: 'Up', cell: (p) => (p.startedAt ? formatAge(p.heartbeatAt - p.startedAt + p.age) : '-'), align: 'right', rank: 1 },
+  { title: 'Beat', cell: (p) => formatAge(p.age), align: 'right', rank: 9, color: (p) => (p.health === 'ok' ? undefined : 'red') },
+  { title: 'State', cell: (p) => (p.health === 'ok' ? 'ok' : p.health.toUpperCase()), rank: 9, color: (p) => (p.health === 'ok' ? 'green' : 'red') },
+];
+
+export const workerColumns: Column<WorkerRow>[] = [
+  { title: 'Job', cell: (w) => w.jobName, cut: 'middle', min: 12, rank: 9 },
+  { title: 'ID', cell: (w) => w.jobId, cut: 'middle', min: 10, rank: 6 },
+  { title: 'Args', cell: (w) => w.argsJson, min: 10, max: 40, rank: 3 },
+  { title: 'Running', cell: (w) => formatAge(w.runningFor), align: 'right', rank: 8 },
+  { title: 'Check-in', cell: (w) => w.checkin, min: 12, max: 60, rank: 7 },
+  { title: 'Age', cell: (w) => (w.checkinAge === undefined ? '' : formatAge(w.checkinAge)), align: 'right', rank: 5 },
 ];
 
 export function QueuesView({ state, width, height, color }: ViewProps): React.ReactElement {
@@ -38,17 +60,6 @@ export function QueuesView({ state, width, height, color }: ViewProps): React.Re
   );
 }
 
-const poolColumns: Column<PoolRow>[] = [
-  { title: 'Pool', width: 24, cell: (p) => p.poolId },
-  { title: 'Host', width: { flex: 1 }, cell: (p) => p.host },
-  { title: 'PID', width: 7, align: 'right', cell: (p) => String(p.pid) },
-  { title: 'Conc', width: 4, align: 'right', cell: (p) => String(p.concurrency) },
-  { title: 'Jobs', width: { flex: 2 }, cell: (p) => p.jobNames.join(',') },
-  { title: 'Up', width: 7, align: 'right', cell: (p) => (p.startedAt ? formatAge(p.heartbeatAt - p.startedAt + p.age) : '-') },
-  { title: 'Beat', width: 6, align: 'right', cell: (p) => formatAge(p.age), color: (p) => (p.health === 'ok' ? undefined : 'red') },
-  { title: 'State', width: 5, cell: (p) => (p.health === 'ok' ? 'ok' : p.health.toUpperCase()), color: (p) => (p.health === 'ok' ? 'green' : 'red') },
-];
-
 export function PoolsView({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
   return (
     <Table
@@ -62,15 +73,6 @@ export function PoolsView({ state, nowSeconds, width, height, color }: ViewProps
     />
   );
 }
-
-const workerColumns: Column<WorkerRow>[] = [
-  { title: 'Job', width: { flex: 1 }, cell: (w) => w.jobName },
-  { title: 'ID', width: 24, cell: (w) => w.jobId },
-  { title: 'Args', width: { flex: 2 }, cell: (w) => w.argsJson },
-  { title: 'Running', width: 7, align: 'right', cell: (w) => formatAge(w.runningFor) },
-  { title: 'Check-in', width: { flex: 2 }, cell: (w) => w.checkin },
-  { title: 'Age', width: 6, align: 'right', cell: (w) => (w.checkinAge === undefined ? '' : formatAge(w.checkinAge)) },
-];
 
 export function WorkersView({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
   return (

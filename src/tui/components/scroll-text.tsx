@@ -1,19 +1,33 @@
-// `?`: every key, rendered from the keymap table.
+// Long text in the body: the `?` help or an open job, one screen of it at a
+// time, scrolled with ↑↓ and PgUp/PgDn when it is longer than the screen.
 import { Box, Text } from 'ink';
 import React from 'react';
-import { appliesTo, KEYMAP } from '../keymap.js';
-import { VIEW_TITLES, type View } from '../state/types.js';
+import { fit } from '../../support/fit.js';
+import type { OverlayLine } from '../state/overlay.js';
 
-export function Help({ view }: { view: View }): React.ReactElement {
+interface Props {
+  lines: readonly OverlayLine[];
+  /** First line shown (kept in range by the reducer). */
+  scroll: number;
+  /** Lines of text that fit; one more is used for the position when the text is longer. */
+  room: number;
+  width: number;
+}
+
+export function ScrollText({ lines, scroll, room, width }: Props): React.ReactElement {
+  const start = Math.max(0, Math.min(scroll, lines.length - room));
+  const shown = lines.slice(start, start + room);
   return (
     <Box flexDirection="column">
-      <Text bold>Keys ({VIEW_TITLES[view]} view)</Text>
-      {KEYMAP.map((b) => (
-        <Text key={b.command} dimColor={!appliesTo(b, view)} wrap="truncate">
-          {`${b.keys.padEnd(12)}${b.description}${appliesTo(b, view) ? '' : ` (in ${b.views?.join(', ')})`}`}
+      {shown.map((line, i) => (
+        <Text key={start + i} dimColor={line.dim === true} wrap="truncate">
+          <Text bold>{line.label}</Text>
+          {line.text}
         </Text>
       ))}
-      <Text dimColor>Shift (uppercase) keys act on many jobs; every destructive key asks first. Esc closes.</Text>
+      {lines.length > room ? (
+        <Text dimColor>{fit(`lines ${start + 1}-${start + shown.length} of ${lines.length} · ↑↓ scroll · PgUp/PgDn a screen`, width)}</Text>
+      ) : null}
     </Box>
   );
 }

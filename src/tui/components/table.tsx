@@ -1,68 +1,66 @@
-// A fixed-layout table: each row is one line of padded cells, so a frame is
-// cheap to diff and fits any width. Presentational only.
+// A table whose every line is exactly the width it is given: cells are made
+// inert, cut to fit (names in the middle) and measured in terminal columns,
+// so CJK and emoji keep the columns aligned. The selected row is marked with
+// `>` and drawn in reverse video, so it shows with or without colour.
+// Presentational only.
 import { Box, Text } from 'ink';
 import React from 'react';
+import { fitTable, type ColumnSpec } from '../../support/columns.js';
+import { fit } from '../../support/fit.js';
 import { visibleWindow } from '../state/view-model.js';
 
-export interface Column<Row> {
-  title: string;
-  /** Fixed width, or a share of the width left over by fixed columns. */
-  width: number | { flex: number };
-  align?: 'left' | 'right';
-  cell(row: Row): string;
+export interface Column<Row> extends ColumnSpec<Row> {
   color?(row: Row): string | undefined;
 }
 
-export function fitColumns<Row>(columns: readonly Column<Row>[], totalWidth: number): number[] {
-  const gaps = columns.length - 1;
-  const fixed = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 0), 0);
-  const flexTotal = columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? 0 : c.width.flex), 0);
-  const left = Math.max(0, totalWidth - fixed - gaps);
-  return columns.map((c) => (typeof c.width === 'number' ? c.width : Math.max(4, Math.floor((left * c.width.flex) / Math.max(1, flexTotal)))));
-}
-
-export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const clean = text.replace(/[\r\n\t]/g, ' ');
-  const cut = clean.length > width ? `${clean.slice(0, Math.max(0, width - 1))}…` : clean;
-  return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
-}
+export const GAP = 2;
+const MARK = '> ';
+const NO_MARK = '  ';
 
 interface TableProps<Row> {
   columns: readonly Column<Row>[];
   rows: readonly Row[];
-  selected: number;
+  /** The selected row, or undefined for a table nothing is chosen in. */
+  selected?: number;
   width: number;
+  /** Lines it may take, column titles included. */
   height: number;
   color: boolean;
   empty: string;
 }
 
 export function Table<Row>({ columns, rows, selected, width, height, color, empty }: TableProps<Row>): React.ReactElement {
-  const widths = fitColumns(columns, width);
-  const header = columns.map((c, i) => pad(c.title, widths[i]!, c.align)).join(' ');
-  // One line for the header, and one for "x-y of n" when the rows do not all fit.
+  const selectable = selected !== undefined;
+  const indent = selectable ? MARK.length : 0;
+  // One line for the titles, and one for "x-y of n" when the rows do not all fit.
   const fits = rows.length <= height - 1;
-  const { start, end } = visibleWindow(rows.length, selected, fits ? height - 1 : height - 2);
+  const { start, end } = visibleWindow(rows.length, selected ?? 0, fits ? height - 1 : height - 2);
+  const shown = rows.slice(start, end);
+  const table = fitTable(columns, shown, width - indent, GAP);
+  const gap = ' '.repeat(GAP);
+  const shownColumns = table.columns as Column<Row>[];
   return (
     <Box flexDirection="column">
       <Text bold {...(color ? { color: 'cyan' } : {})}>
-        {header}
+        {fit(NO_MARK.slice(0, indent) + table.titles.join(gap), width)}
       </Text>
-      {rows.length === 0 ? <Text dimColor>{empty}</Text> : null}
-      {rows.slice(start, end).map((row, offset) => {
+      {rows.length === 0 ? <Text dimColor>{fit(empty, width)}</Text> : null}
+      {shown.map((row, offset) => {
         const index = start + offset;
         const isSelected = index === selected;
+        const used = indent + table.widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, table.widths.length - 1);
         return (
-          <Text key={index} inverse={isSelected} wrap="truncate">
-            {columns.map((c, i) => {
-              const text = pad(c.cell(row), widths[i]!, c.align);
-              const tint = color && !isSelected ? c.color?.(row) : undefined;
+          <Text key={index} inverse={isSelected} bold={isSelected}>
+            {selectable ? (isSelected ? MARK : NO_MARK) : ''}
+            {table.cells[offset]!.map((text, i) => {
+              const tint = color && !isSelected ? shownColumns[i]!.color?.(row) : undefined;
               return (
                 <Text key={i} {...(tint ? { color: tint } : {})}>
-                  {i === 0 ? text : ` ${text}`}
+                  {i === 0 ? text : gap + text}
                 </Text>
               );
             })}
+            {' '.repeat(Math.max(0, width - used))}
           </Text>
         );
       })}

@@ -1,5 +1,6 @@
 // What the console's action keys do, through the Client. Each returns the
-// status line to show; failures are thrown and shown as errors by the caller.
+// status line to show, naming what it touched; failures are thrown and shown
+// as errors by the caller. The footer makes the names inert.
 import type { Client } from '../../engine/client.js';
 import type { ConfirmAction, SetView } from '../state/types.js';
 
@@ -12,22 +13,20 @@ export async function togglePause(client: Client, queue: string, paused: boolean
   return `paused ${queue}`;
 }
 
-export async function retryDeadJob(client: Client, id: string): Promise<string> {
-  await client.retryDeadJob(id);
-  return `retried dead job ${id}`;
-}
-
-export async function deleteJob(client: Client, set: SetView, id: string): Promise<string> {
+async function deleteJob(client: Client, set: SetView, id: string): Promise<void> {
   if (set === 'dead') await client.deleteDeadJob(id);
   else if (set === 'retry') await client.deleteRetryJob(id);
   else await client.deleteScheduledJob(id);
-  return `deleted ${set} job ${id}`;
 }
 
 export async function runConfirmed(client: Client, action: ConfirmAction): Promise<string> {
   switch (action.kind) {
+    case 'retry-job':
+      await client.retryDeadJob(action.id);
+      return `retried dead job ${action.name} (${action.id})`;
     case 'delete-job':
-      return deleteJob(client, action.set, action.id);
+      await deleteJob(client, action.set, action.id);
+      return `deleted ${action.set} job ${action.name} (${action.id})`;
     case 'retry-all-dead': {
       const { retried, total } = await client.retryAllDeadJobs();
       return `retried ${retried} of ${total} dead jobs`;

@@ -4,9 +4,9 @@ import { useInput } from 'ink';
 import type { Dispatch } from 'react';
 import type { Client } from '../../engine/client.js';
 import { errorMessage } from '../../engine/errors.js';
-import { retryDeadJob, runConfirmed, togglePause } from '../data/actions.js';
+import { runConfirmed, togglePause } from '../data/actions.js';
 import { resolveKey } from '../keymap.js';
-import { selectedJob, type TopAction } from '../state/reducer.js';
+import { modeOf, type TopAction } from '../state/reducer.js';
 import type { TopState } from '../state/types.js';
 import { queueRows } from '../state/view-model.js';
 
@@ -22,10 +22,13 @@ export interface InputDeps {
 
 export function useTopInput(deps: InputDeps): void {
   useInput((input, key) => {
-    // Keys typed quickly can arrive as one chunk ("jjj"); outside the filter
-    // prompt each character is its own key press.
+    // Keys typed quickly can arrive as one chunk ("jjj", "j\r"); outside the
+    // filter prompt each character is its own key press.
     if (!deps.getState().filtering && input.length > 1 && !key.ctrl && !key.meta) {
-      for (const char of input) handleKey(deps, char, { ...key, shift: char !== char.toLowerCase() });
+      for (const char of input) {
+        const enter = char === '\r' || char === '\n';
+        handleKey(deps, enter ? '' : char, { ...key, return: enter, tab: char === '\t', shift: char !== char.toLowerCase() });
+      }
       return;
     }
     handleKey(deps, input, key);
@@ -48,7 +51,8 @@ export function handleKey(deps: InputDeps, input: string, key: Parameters<Parame
     if (input === 'y' || input === 'Y') {
       const { action } = state.confirm;
       dispatch({ type: 'confirm-closed' });
-      if (action.kind === 'delete-job') dispatch({ type: 'command', command: 'back' });
+      // The job acted on is gone from its set: close it if it was open.
+      if (state.detail && (action.kind === 'delete-job' || action.kind === 'retry-job')) dispatch({ type: 'command', command: 'back' });
       act(runConfirmed(deps.client, action));
     } else if (input === 'n' || input === 'N' || key.escape) {
       dispatch({ type: 'confirm-closed' });
@@ -64,8 +68,12 @@ export function handleKey(deps: InputDeps, input: string, key: Parameters<Parame
     return;
   }
 
-  const binding = resolveKey({ ...key, input }, state.view);
+  const binding = resolveKey({ ...key, input }, state.view, modeOf(state));
   if (!binding) return;
+  if (binding.acts && state.readOnly) {
+    dispatch({ type: 'status', text: `read-only console: ${binding.keys} (${binding.label}) is off`, error: true, at: now() });
+    return;
+  }
   switch (binding.command) {
     case 'quit':
       deps.quit();
@@ -73,14 +81,6 @@ export function handleKey(deps: InputDeps, input: string, key: Parameters<Parame
     case 'pause': {
       const queue = queueRows(state.snapshot, state.history, state.filter)[state.selected.queues];
       if (queue) act(togglePause(deps.client, queue.jobName, queue.paused));
-      return;
-    }
-    case 'retry-job': {
-      const job = selectedJob(state);
-      if (job && state.view === 'dead') {
-        if (state.detail) dispatch({ type: 'command', command: 'back' });
-        act(retryDeadJob(deps.client, job.id));
-      }
       return;
     }
     default:

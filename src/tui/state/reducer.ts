@@ -1,8 +1,10 @@
 // The console's state machine: (state, action) -> state, pure. Side effects
 // (Redis reads and writes) happen in hooks, which report back with actions.
-import type { CommandId } from '../keymap.js';
+import { bindingFor, type CommandId } from '../keymap.js';
+import { frameOf } from './layout.js';
+import { maxScroll } from './overlay.js';
 import { appendSample, jobRows, pageCount, rowCount, sampleOf } from './view-model.js';
-import { isSetView, VIEWS, type ClusterSnapshot, type ConfirmAction, type SetView, type TopState, type View } from './types.js';
+import { isSetView, VIEWS, type ClusterSnapshot, type ConfirmAction, type Mode, type SetView, type TopState, type View, type Viewport } from './types.js';
 
 export type TopAction =
   | { type: 'snapshot'; snapshot: ClusterSnapshot }
@@ -10,9 +12,16 @@ export type TopAction =
   | { type: 'command'; command: CommandId; input?: string }
   | { type: 'filter-key'; input: string; backspace?: boolean; done?: boolean; cancel?: boolean }
   | { type: 'confirm-closed' }
+  | { type: 'viewport'; viewport: Viewport }
   | { type: 'status'; text: string; error?: boolean; at: number };
 
-export function initialState(view: View = 'overview'): TopState {
+export interface StartOptions {
+  view?: View;
+  readOnly?: boolean;
+  viewport?: Viewport;
+}
+
+export function initialState({ view = 'overview', readOnly = false, viewport = { columns: 80, rows: 24 } }: StartOptions = {}): TopState {
   const zero = Object.fromEntries(VIEWS.map((v) => [v, 0])) as Record<View, number>;
   return {
     view,
@@ -22,7 +31,10 @@ export function initialState(view: View = 'overview'): TopState {
     filtering: false,
     help: false,
     detail: undefined,
+    scroll: 0,
     confirm: undefined,
+    readOnly,
+    viewport,
     status: undefined,
     connection: 'connecting',
     lastError: undefined,
@@ -47,6 +59,8 @@ export function reducer(state: TopState, action: TopAction): TopState {
       return { ...state, status: { text: action.text, error: action.error ?? false, at: action.at } };
     case 'confirm-closed':
       return { ...state, confirm: undefined };
+    case 'viewport':
+      return clampScroll({ ...state, viewport: action.viewport });
     case 'filter-key':
       return filterKey(state, action);
     case 'command':
@@ -61,15 +75,28 @@ function filterKey(state: TopState, action: Extract<TopAction, { type: 'filter-k
   return clampSelection({ ...state, filter: state.filter + action.input });
 }
 
+/** Who has the keys now. */
+export function modeOf(state: Pick<TopState, 'confirm' | 'help' | 'detail'>): Mode {
+  if (state.confirm) return 'confirm';
+  if (state.help) return 'help';
+  if (state.detail) return 'detail';
+  return 'list';
+}
+
 function command(state: TopState, id: CommandId, input: string): TopState {
-  // While a question or a job is open, only its own keys count.
-  if (state.confirm) return id === 'back' ? { ...state, confirm: undefined } : state;
-  if (state.help && id !== 'help' && id !== 'quit') return id === 'back' ? { ...state, help: false } : state;
-  if (state.detail && id !== 'back' && id !== 'quit' && id !== 'retry-job' && id !== 'delete-job') return state;
+  const mode = modeOf(state);
+  // A question, the help or an open job takes only its own keys (the keymap says which).
+  if (!(bindingFor(id).modes ?? ['list']).includes(mode)) return state;
+  if (mode === 'confirm') return id === 'back' ? { ...state, confirm: undefined } : state;
+  if (mode === 'help' || mode === 'detail') {
+    const page = Math.max(1, frameOf(state.viewport).bodyHeight - 1);
+    if (id === 'up' || id === 'down') return scrollBy(state, id === 'up' ? -1 : 1);
+    if (id === 'next-page' || id === 'prev-page') return scrollBy(state, id === 'prev-page' ? -page : page);
+  }
 
   switch (id) {
     case 'help':
-      return { ...state, help: !state.help };
+      return { ...state, help: !state.help, scroll: 0 };
     case 'next-view':
       return switchView(state, VIEWS[(VIEWS.indexOf(state.view) + 1) % VIEWS.length]!);
     case 'prev-view':
@@ -86,37 +113,51 @@ function command(state: TopState, id: CommandId, input: string): TopState {
     case 'open': {
       if (!isSetView(state.view)) return state;
       const job = jobRows(state.snapshot, state.view, state.filter)[state.selected[state.view]];
-      return job ? { ...state, detail: job } : state;
+      return job ? { ...state, detail: job, scroll: 0 } : state;
     }
     case 'back':
-      if (state.detail) return { ...state, detail: undefined };
+      if (state.help) return { ...state, help: false, scroll: 0 };
+      if (state.detail) return { ...state, detail: undefined, scroll: 0 };
       if (state.filter) return clampSelection({ ...state, filter: '' });
       return state;
     case 'filter':
       return { ...state, filtering: true };
+    case 'retry-job': {
+      const target = selectedJob(state);
+      if (!target || state.view !== 'dead') return state;
+      return ask(state, { kind: 'retry-job', id: target.id, name: target.name });
+    }
     case 'delete-job': {
       const target = selectedJob(state);
       if (!target || !isSetView(state.view)) return state;
-      return ask(state, { kind: 'delete-job', set: state.view, id: target.id }, `Delete ${state.view} job ${target.name} ${target.id}? (y/n)`);
+      return ask(state, { kind: 'delete-job', set: state.view, id: target.id, name: target.name });
     }
     case 'retry-all-dead':
-      return ask(state, { kind: 'retry-all-dead' }, `Retry all ${state.snapshot?.counts.dead ?? 0} dead jobs? (y/n)`);
+      return ask(state, { kind: 'retry-all-dead', count: state.snapshot?.counts.dead ?? 0 });
     case 'delete-all-dead':
-      return ask(state, { kind: 'delete-all-dead' }, `Delete all ${state.snapshot?.counts.dead ?? 0} dead jobs for good? (y/n)`);
-    // Pause, retry and quit are carried out by the input hook; nothing changes here.
+      return ask(state, { kind: 'delete-all-dead', count: state.snapshot?.counts.dead ?? 0 });
+    // Pause and quit are carried out by the input hook; nothing changes here.
     case 'pause':
-    case 'retry-job':
     case 'quit':
       return state;
   }
 }
 
-function ask(state: TopState, action: ConfirmAction, message: string): TopState {
-  return { ...state, confirm: { action, message } };
+function ask(state: TopState, action: ConfirmAction): TopState {
+  return { ...state, confirm: { action } };
+}
+
+function scrollBy(state: TopState, delta: number): TopState {
+  return clampScroll({ ...state, scroll: Math.max(0, state.scroll + delta) });
+}
+
+function clampScroll(state: TopState): TopState {
+  const max = maxScroll(state);
+  return state.scroll > max ? { ...state, scroll: max } : state;
 }
 
 function switchView(state: TopState, view: View): TopState {
-  return { ...state, view, filter: '', filtering: false, detail: undefined };
+  return { ...state, view, filter: '', filtering: false, detail: undefined, help: false, scroll: 0 };
 }
 
 function moveSelection(state: TopState, delta: number): TopState {

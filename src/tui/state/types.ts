@@ -41,10 +41,20 @@ export interface Sample {
   perQueue: Record<string, number>;
 }
 
+/** What a question in the footer will do on `y`; each names what it touches. */
 export type ConfirmAction =
-  | { kind: 'retry-all-dead' }
-  | { kind: 'delete-all-dead' }
-  | { kind: 'delete-job'; set: SetView; id: string };
+  | { kind: 'retry-all-dead'; count: number }
+  | { kind: 'delete-all-dead'; count: number }
+  | { kind: 'retry-job'; id: string; name: string }
+  | { kind: 'delete-job'; set: SetView; id: string; name: string };
+
+/** What has the keys: the view's rows, the help, an open job, or a question. */
+export type Mode = 'list' | 'help' | 'detail' | 'confirm';
+
+export interface Viewport {
+  columns: number;
+  rows: number;
+}
 
 export interface TopState {
   view: View;
@@ -54,7 +64,12 @@ export interface TopState {
   filtering: boolean;
   help: boolean;
   detail: JobEntry | undefined;
-  confirm: { action: ConfirmAction; message: string } | undefined;
+  /** First line shown of the help or the open job, when they are longer than the screen. */
+  scroll: number;
+  confirm: { action: ConfirmAction } | undefined;
+  /** Acting keys are off (--read-only, WORK_READ_ONLY=1). */
+  readOnly: boolean;
+  viewport: Viewport;
   status: { text: string; error: boolean; at: number } | undefined;
   connection: 'connecting' | 'connected' | 'disconnected';
   lastError: string | undefined;

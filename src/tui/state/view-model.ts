@@ -80,6 +80,16 @@ export interface OverviewModel {
   totalWorkers: number;
   server: ClusterSnapshot['server'];
   sparkline: string;
+  /** The queue with the most jobs waiting, if any waits. */
+  busiest: QueueInfo | undefined;
+  /** The queue whose oldest job has waited longest, if any waits. */
+  mostDelayed: QueueInfo | undefined;
+}
+
+function largest<T>(items: readonly T[], key: (item: T) => number): T | undefined {
+  let best: T | undefined;
+  for (const item of items) if (key(item) > 0 && (best === undefined || key(item) > key(best))) best = item;
+  return best;
 }
 
 export function overviewModel(snapshot: ClusterSnapshot, history: readonly Sample[], nowSeconds: number): OverviewModel {
@@ -100,7 +110,26 @@ export function overviewModel(snapshot: ClusterSnapshot, history: readonly Sampl
     totalWorkers: snapshot.pools.reduce((sum, p) => sum + p.workerIds.length, 0),
     server: snapshot.server,
     sparkline: sparkline(history, (s) => s.processed, 30),
+    busiest: largest(snapshot.queues, (q) => q.count),
+    mostDelayed: largest(snapshot.queues, (q) => q.latency),
   };
+}
+
+/** Queues in the order trouble shows: longest wait first, then most waiting, paused backlogs before idle queues. */
+export function queuesByTrouble(rows: readonly QueueRow[]): QueueRow[] {
+  return [...rows].sort((a, b) => b.latency - a.latency || b.count - a.count || Number(b.paused) - Number(a.paused) || a.jobName.localeCompare(b.jobName));
+}
+
+const HEALTH_ORDER: Record<PoolHealth, number> = { dead: 0, stale: 1, ok: 2 };
+
+/** Dead and stale pools first, each kind oldest heartbeat first. */
+export function poolsByTrouble(rows: readonly PoolRow[]): PoolRow[] {
+  return [...rows].sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health] || b.age - a.age || a.poolId.localeCompare(b.poolId));
+}
+
+/** Busy workers, longest running first. */
+export function workersByAge(rows: readonly WorkerRow[]): WorkerRow[] {
+  return [...rows].sort((a, b) => b.runningFor - a.runningFor || a.workerId.localeCompare(b.workerId));
 }
 
 function matches(filter: string, ...fields: string[]): boolean {
