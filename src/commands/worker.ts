@@ -52,8 +52,14 @@ export const command: Command = {
     log.notice(`worker pool ${pool.id} started: ${pool.jobNames.join(', ')} (concurrency ${concurrency}, namespace "${ctx.global.namespace}")`);
     await waitForAbort(ctx);
     log.notice(`stopping: waiting up to ${grace}s for ${pool.busy} running job(s)`);
-    const { requeued } = await pool.stop({ graceMs: grace * 1000 });
+    const { requeued, leftInProgress } = await pool.stop({ graceMs: grace * 1000 });
     log.notice(`stopped${requeued > 0 ? `; ${requeued} unfinished job(s) requeued` : ''}`);
+    if (leftInProgress > 0) {
+      log.notice(
+        `Redis did not answer in time: ${leftInProgress} job(s) left in this pool's in-progress lists; ` +
+          `another pool's reaper rescues them once this pool's heartbeat is old (finished ones run again)`,
+      );
+    }
     redis.disconnect();
     return 0;
   },

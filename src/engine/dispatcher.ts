@@ -22,12 +22,20 @@ import { epochSeconds } from './clock.js';
 import { deadLetterBytes } from './dead-letter.js';
 import { errorMessage, JobRequeuedError } from './errors.js';
 import { LazyAbort } from './lazy-abort.js';
+import type { Patience } from './deadline.js';
 import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
 import { bytesKey, fromReplies, fromReply, type RedisBytes } from './redis-bytes.js';
 import { runScript, type ScriptArg } from './redis/scripts.js';
 import { ackBatchArgs, type Ack, type NameKeys } from './ack-batch.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
+
+export interface StopResult {
+  /** Jobs given back to their queues because they outran the grace period. */
+  returned: number;
+  /** Jobs left listed in this pool's in-progress lists: Redis did not answer in time. */
+  leftInProgress: number;
+}
 
 export interface DispatchType {
   name: string;
@@ -76,6 +84,9 @@ export class Dispatcher {
   private idleStep = 0;
   private errorStep = 0;
   private drainWaiters: Array<() => void> = [];
+  private tripWaiters: Array<() => void> = [];
+  /** Acknowledgements sent in a trip whose reply has not come back. */
+  private acksInFlight = 0;
   private settledWaiters: Array<() => void> = [];
 
   constructor(
@@ -146,16 +157,20 @@ export class Dispatcher {
 
   /**
    * Stop fetching; wait up to graceMs for running jobs, then abort the rest and
-   * give them back to their queues. Acknowledges everything that finished.
+   * give them back to their queues, and acknowledge everything that finished.
+   * Redis steps wait only as `patience` allows, so a stop ends whatever Redis
+   * does; what could not be returned or acknowledged in time stays listed in
+   * this pool's in-progress lists, for a reaper to rescue.
    */
-  async stop(graceMs: number): Promise<{ returned: number }> {
+  async stop(graceMs: number, patience: Patience): Promise<StopResult> {
     this.stopping = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // A fetch in flight may still hand us jobs: they get the same grace as the rest.
-    await this.tripSettled();
+    await patience.wait(this.tripsSettled());
     await this.waitForRunning(graceMs);
     const leftovers = [...this.running].filter((r) => !r.returned);
     let returned = 0;
+    let notReturned = 0;
     if (leftovers.length > 0) {
       for (const job of leftovers) {
         job.returned = true;
@@ -163,11 +178,20 @@ export class Dispatcher {
       }
       // `running` holds jobs in fetch order, oldest first; pushed newest first,
       // the oldest ends at the consuming end and runs first again.
-      returned = await this.returnJobs(leftovers.reverse());
+      const reply = await patience.wait(this.returnJobs(leftovers.reverse()).catch(this.failedStep('stop.return')));
+      if (reply.done && reply.value !== undefined) returned = reply.value;
+      else notReturned = leftovers.length;
     }
-    await this.flushAcks();
+    await patience.wait(this.flushAcks().catch(this.failedStep('stop.acknowledge')));
     this.stopped = true;
-    return { returned };
+    return { returned, leftInProgress: notReturned + this.pendingAcks.length + this.acksInFlight };
+  }
+
+  private failedStep(op: string): (error: unknown) => undefined {
+    return (error) => {
+      this.ctx.report(op, error);
+      return undefined;
+    };
   }
 
   private waitForRunning(graceMs: number): Promise<void> {
@@ -192,21 +216,32 @@ export class Dispatcher {
     return Number(await runScript(redis, 'return-jobs-var', keys, args));
   }
 
-  private async tripSettled(): Promise<void> {
-    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+  /** Resolves when no round trip is under way. */
+  private tripsSettled(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.tripWaiters.push(resolve));
+  }
+
+  private tripStarted(): void {
+    this.inFlight++;
+  }
+
+  private tripEnded(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const resolve of this.tripWaiters.splice(0)) resolve();
   }
 
   private async flushAcks(): Promise<void> {
     while (this.pendingAcks.length > 0 || this.inFlight > 0) {
       if (this.inFlight > 0) {
-        await new Promise((r) => setTimeout(r, 5));
+        await this.tripsSettled();
         continue;
       }
-      this.inFlight++;
+      this.tripStarted();
       try {
         await this.trip(0);
       } finally {
-        this.inFlight--;
+        this.tripEnded();
       }
     }
   }
@@ -232,7 +267,7 @@ export class Dispatcher {
 
   /** Give back in-progress jobs of ours that are neither running nor waiting to be acknowledged. */
   private async reconcile(): Promise<void> {
-    this.inFlight++;
+    this.tripStarted();
     const { prefix, poolId, redis } = this.ctx;
     try {
       const pipe = redis.pipeline();
@@ -262,13 +297,13 @@ export class Dispatcher {
       this.idle = true;
       this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
     } finally {
-      this.inFlight--;
+      this.tripEnded();
     }
     if (!this.unsure) this.pump();
   }
 
   private async tripOnce(want: number): Promise<void> {
-    this.inFlight++;
+    this.tripStarted();
     this.reserved += want;
     const wakesBefore = this.wakes;
     let fetched: number;
@@ -276,7 +311,7 @@ export class Dispatcher {
       fetched = await this.trip(want);
       this.errorStep = 0;
     } catch (error) {
-      this.inFlight--;
+      this.tripEnded();
       this.reserved -= want;
       if (want > 0) this.unsure = true;
       this.ctx.report('fetch', error);
@@ -284,7 +319,7 @@ export class Dispatcher {
       this.scheduleRetry(ERROR_RETRY_MS, () => this.errorStep++);
       return;
     }
-    this.inFlight--;
+    this.tripEnded();
     this.reserved -= want;
     // A wake-up that came while this fetch was on the wire may announce a job
     // the fetch did not see: ask again at once rather than going idle.
@@ -319,6 +354,7 @@ export class Dispatcher {
     const acks = this.pendingAcks;
     this.pendingAcks = [];
     const { redis, poolId } = this.ctx;
+    this.acksInFlight += acks.length;
     const acked = acks.length > 0 ? settle(runScript(redis, 'ack-jobs-var', ...this.ackArgs(acks))) : undefined;
     // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
     const fetched =
@@ -326,6 +362,7 @@ export class Dispatcher {
         ? settle(runScript<Array<number | Buffer>>(redis, 'fetch-jobs-var', this.fetchKeys, [poolId, want, Math.floor(Math.random() * 0x7fffffff), ...this.priorityArgs], 'buffers'))
         : undefined;
     const ackResult = await acked;
+    this.acksInFlight -= acks.length;
     const fetchResult = await fetched;
     if (ackResult && !ackResult.ok) {
       // Acknowledging twice is harmless (LREM finds nothing the second time).

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from './clock.js';
 import { DeadPoolReaper } from './dead-pool-reaper.js';
+import { Patience } from './deadline.js';
 import { Dispatcher } from './dispatcher.js';
 import { InvalidArgumentError, errorMessage } from './errors.js';
 import type { PoolEventMap } from './events.js';
@@ -57,6 +58,24 @@ export interface WorkerPoolOptions {
 export interface StopOptions {
   /** How long running jobs may take to finish before they are aborted and requeued; default 30000 ms. */
   graceMs?: number;
+  /**
+   * How long each Redis step of the stop (returning jobs, acknowledging,
+   * deregistering) may wait for Redis; default 5000 ms. A stop never waits
+   * longer for a Redis that does not answer.
+   */
+  redisTimeoutMs?: number;
+}
+
+export interface StopReport {
+  /** Unfinished jobs given back to their queues after the grace period. */
+  requeued: number;
+  /**
+   * Jobs still listed in this pool's in-progress lists because Redis did not
+   * answer in time (unacknowledged results, or jobs that could not be given
+   * back). Another pool's reaper rescues them once this pool's heartbeat is
+   * old; finished ones then run again.
+   */
+  leftInProgress: number;
 }
 
 interface Registration {
@@ -77,7 +96,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   private readonly periodicJobs: PeriodicJob[] = [];
   private readonly workerIds: string[];
   private state: State = 'new';
-  private stopping: Promise<{ requeued: number }> | undefined;
+  private stopping: Promise<StopReport> | undefined;
   private connection: Connection | undefined;
   private subscriber: Redis | undefined;
   private dispatcher: Dispatcher | undefined;
@@ -260,27 +279,37 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
    * Stop taking jobs, let running ones finish within the grace period, then
    * abort and requeue the rest, and deregister the pool. Nothing is lost.
    */
-  async stop(options: StopOptions = {}): Promise<{ requeued: number }> {
+  async stop(options: StopOptions = {}): Promise<StopReport> {
     // A second call (SIGINT, then SIGTERM) waits for the stop under way.
     if (this.stopping && this.state === 'stopping') return this.stopping;
     if (this.state !== 'running') {
-      if (this.state === 'new' || this.state === 'stopped') return { requeued: 0 };
+      if (this.state === 'new' || this.state === 'stopped') return { requeued: 0, leftInProgress: 0 };
       throw new InvalidArgumentError(`cannot stop a pool that is ${this.state}`);
     }
     this.state = 'stopping';
-    this.stopping = this.shutDown(options.graceMs ?? 30_000);
+    this.stopping = this.shutDown(options.graceMs ?? 30_000, options.redisTimeoutMs ?? 5000);
     return this.stopping;
   }
 
-  private async shutDown(graceMs: number): Promise<{ requeued: number }> {
-    const { returned } = await this.dispatcher!.stop(graceMs);
-    await Promise.all(this.roles.map((role) => role.stop()));
-    await this.observer!.stop().catch((error) => this.report('observer.stop', error));
-    await this.heartbeater!.stop().catch((error) => this.report('heartbeat.stop', error));
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
-    if (this.connection) await closeConnection(this.connection);
+  private async shutDown(graceMs: number, redisTimeoutMs: number): Promise<StopReport> {
+    // Each Redis step waits at most redisTimeoutMs, and none once one ran out:
+    // Redis is away, and the connections are dropped instead of closed politely.
+    const patience = new Patience(redisTimeoutMs);
+    const { returned, leftInProgress } = await this.dispatcher!.stop(graceMs, patience);
+    const step = (op: string, work: Promise<unknown>) => patience.wait(work.catch((error) => this.report(op, error)));
+    await step('roles.stop', Promise.all(this.roles.map((role) => role.stop())));
+    await step('observer.stop', this.observer!.stop());
+    await step('heartbeat.stop', this.heartbeater!.stop());
+    if (!patience.ranOut) {
+      await step('subscriber.quit', this.subscriber?.quit() ?? Promise.resolve());
+      if (this.connection) await step('redis.quit', closeConnection(this.connection));
+    }
+    if (patience.ranOut) {
+      this.subscriber?.disconnect();
+      if (this.connection?.owned) this.connection.redis.disconnect();
+    }
     this.state = 'stopped';
-    return { requeued: returned };
+    return { requeued: returned, leftInProgress };
   }
 
   /**

@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import * as keys from '../../src/engine/keys.js';
 import type { PoolEventMap } from '../../src/engine/events.js';
-import type { WorkerPool } from '../../src/engine/worker-pool.js';
+import { Enqueuer } from '../../src/engine/enqueuer.js';
+import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { startRedisServer } from '../../src/support/private-redis.js';
 import { aborted, usePoolHarness } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';
 
@@ -76,7 +78,7 @@ describe('stop({ graceMs })', () => {
 
     const stopping = p.stop({ graceMs: 5000 });
     gate.resolve();
-    expect(await stopping).toEqual({ requeued: 0 });
+    expect(await stopping).toEqual({ requeued: 0, leftInProgress: 0 });
 
     expect([...finished].sort()).toEqual([...started].sort());
     expect(started).toEqual(jobs.slice(0, 3).map((j) => j.id));
@@ -128,7 +130,7 @@ describe('stop({ graceMs })', () => {
     await waitFor(async () => (await t.redis.keys(`${t.prefix}worker:*`)).length === 3, { message: 'observations written' });
 
     const result = await p.stop({ graceMs: 150 });
-    expect(result).toEqual({ requeued: 3 });
+    expect(result).toEqual({ requeued: 3, leftInProgress: 0 });
 
     expect(reasons).toHaveLength(2);
     for (const reason of reasons) {
@@ -164,7 +166,7 @@ describe('stop({ graceMs })', () => {
     const job = await enqueuer.enqueue('handoff', { x: 1 });
     await enqueuer.enqueue('handoff', { x: 2 });
     expect(await running.promise).toBe(job.id);
-    expect(await first.stop({ graceMs: 50 })).toEqual({ requeued: 1 });
+    expect(await first.stop({ graceMs: 50 })).toEqual({ requeued: 1, leftInProgress: 0 });
 
     const order: string[] = [];
     const second = pool({ concurrency: 1 }).job('handoff', (j) => {
@@ -220,7 +222,7 @@ describe('stop({ graceMs })', () => {
     expect(seen).toEqual([{ v: 2 }]);
     // While it runs, this pool's in-progress list holds what it runs (so a reaper would rescue that).
     expect(await t.redis.lrange(keys.inProgressKey(t.prefix, 'bykey', first.id), 0, -1)).toEqual([latest]);
-    expect(await first.stop({ graceMs: 20 })).toEqual({ requeued: 1 });
+    expect(await first.stop({ graceMs: 20 })).toEqual({ requeued: 1, leftInProgress: 0 });
     expect(await t.redis.lrange(keys.queueKey(t.prefix, 'bykey'), 0, -1)).toEqual([latest]);
     await expectNothingHeld('bykey', first.id);
 
@@ -246,8 +248,8 @@ describe('stop({ graceMs })', () => {
     await running.promise;
     const first = p.stop({ graceMs: 100 });
     const second = p.stop({ graceMs: 5000 });
-    expect(await second).toEqual({ requeued: 1 });
-    expect(await first).toEqual({ requeued: 1 });
+    expect(await second).toEqual({ requeued: 1, leftInProgress: 0 });
+    expect(await first).toEqual({ requeued: 1, leftInProgress: 0 });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'slow'))).toBe(1);
     expect(p.running).toBe(false);
   });
@@ -255,10 +257,44 @@ describe('stop({ graceMs })', () => {
   it('stop() on a pool that never started, or twice, resolves with nothing requeued', async () => {
     const { pool } = h();
     const p = pool().job('x', () => {});
-    expect(await p.stop()).toEqual({ requeued: 0 });
+    expect(await p.stop()).toEqual({ requeued: 0, leftInProgress: 0 });
     const q = pool().job('x', () => {});
     await q.start();
-    expect(await q.stop({ graceMs: 10 })).toEqual({ requeued: 0 });
-    expect(await q.stop({ graceMs: 10 })).toEqual({ requeued: 0 });
+    expect(await q.stop({ graceMs: 10 })).toEqual({ requeued: 0, leftInProgress: 0 });
+    expect(await q.stop({ graceMs: 10 })).toEqual({ requeued: 0, leftInProgress: 0 });
+  });
+});
+
+describe('stop() while Redis is away', () => {
+  it('ends within the grace period plus one Redis timeout, and says what it left in progress', async () => {
+    const server = await startRedisServer();
+    const enqueuer = new Enqueuer({ redis: server.url, namespace: 'away' });
+    const p = new WorkerPool({ redis: { port: server.port, host: '127.0.0.1', maxRetriesPerRequest: null }, namespace: 'away', concurrency: 2 });
+    const errors: string[] = [];
+    p.on('error', ({ op }) => errors.push(op));
+    const finish = deferred();
+    const started: string[] = [];
+    p.job('q', async (job) => {
+      started.push(job.id);
+      if (started.length === 1) await finish.promise; // finishes while Redis is away
+      else await aborted(job.signal); // outlives the grace period
+    });
+    try {
+      await p.start();
+      await enqueuer.enqueueBulk([{ name: 'q' }, { name: 'q' }]);
+      await waitFor(() => started.length === 2, { message: 'both jobs running' });
+      await server.stop();
+      finish.resolve();
+      const begun = Date.now();
+      const report = await p.stop({ graceMs: 300, redisTimeoutMs: 1000 });
+      const took = Date.now() - begun;
+      // One finished job unacknowledged, one unfinished job not given back: both stay listed for a reaper.
+      expect(report).toEqual({ requeued: 0, leftInProgress: 2 });
+      expect(took).toBeLessThan(300 + 1000 + 1500); // not a speed check: it ends at all, instead of never
+      expect(p.running).toBe(false);
+    } finally {
+      await enqueuer.close().catch(() => undefined);
+      await server.stop();
+    }
   });
 });
