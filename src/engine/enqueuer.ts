@@ -3,7 +3,7 @@
 // (plus a wake-up message for idle pools on a new key gocraft never reads).
 import type { Redis } from 'ioredis';
 import { epochSeconds, systemClock, type Clock } from './clock.js';
-import { InvalidArgumentError } from './errors.js';
+import { BulkEnqueueError, InvalidArgumentError } from './errors.js';
 import { makeId } from './ids.js';
 import { encodeJob, encodeUniqueKeyMap, type Job } from './job.js';
 import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from './keys.js';
@@ -37,6 +37,9 @@ export interface BulkJob {
 
 /** gocraft keeps unique markers for a day. */
 export const UNIQUE_TTL_SECONDS = 86_400;
+/** Jobs per enqueue script call, and per pipeline (a round trip) of a bulk enqueue. */
+export const BULK_CHUNK = 1000;
+export const BULK_PIPELINE = 10_000;
 /** gocraft re-registers a name in known_jobs at most this often per Enqueuer. */
 const KNOWN_JOBS_REFRESH_MS = 300_000;
 const DEFAULT_MAX_JOB_BYTES = 1024 * 1024;
@@ -66,26 +69,42 @@ export class Enqueuer {
   }
 
   /**
-   * Queue many jobs in one round trip. Jobs of one name are pushed in one
-   * command, in the order given.
+   * Queue any number of jobs. Jobs of one name are pushed in order, in calls
+   * of at most BULK_CHUNK jobs (a Lua script cannot unpack many thousands of
+   * arguments), sent in pipelines of at most BULK_PIPELINE jobs. Each call
+   * is atomic; should Redis refuse one, no later pipeline is sent, and the
+   * BulkEnqueueError lists the jobs that were written (they stay queued);
+   * the others were not.
    */
   async enqueueBulk(jobs: readonly BulkJob[]): Promise<Job[]> {
     const now = epochSeconds(this.clock);
     const built = jobs.map(({ name, args }) => this.build(name, args ?? null, now));
-    const byName = new Map<string, string[]>();
-    for (const { job, bytes } of built) {
-      const list = byName.get(job.name);
-      if (list) list.push(bytes);
-      else byName.set(job.name, [bytes]);
+    const chunks = bulkChunks(built, BULK_CHUNK);
+    const written: Job[] = [];
+    for (let first = 0; first < chunks.length; ) {
+      const pipe = this.redis.pipeline();
+      const sent: BulkChunk[] = [];
+      for (let size = 0; first < chunks.length && (size === 0 || size + chunks[first]!.jobs.length <= BULK_PIPELINE); first++) {
+        const chunk = chunks[first]!;
+        queueScript(pipe, 'enqueue-1', [queueKey(this.prefix, chunk.name)], [wakeChannel(this.prefix), chunk.name, ...chunk.bytes]);
+        sent.push(chunk);
+        size += chunk.jobs.length;
+      }
+      const names = [...new Set(sent.map((c) => c.name))];
+      const registering = this.namesToRegister(names);
+      if (registering.length > 0) pipe.sadd(knownJobsKey(this.prefix), ...registering);
+      const replies = (await pipe.exec()) ?? [];
+      const failedAt = sent.findIndex((_, i) => replies[i]?.[0] || replies[i] === undefined);
+      for (const chunk of failedAt === -1 ? sent : sent.filter((_, i) => !replies[i]?.[0] && replies[i] !== undefined)) {
+        written.push(...chunk.jobs);
+      }
+      if (failedAt !== -1) {
+        const cause = replies[failedAt]?.[0] ?? new Error('no reply');
+        throw new BulkEnqueueError(written, built.length, chunks.indexOf(sent[failedAt]!), chunks.length, sent[failedAt]!.name, cause);
+      }
+      if (registering.length > 0 && !replies[sent.length]?.[0]) this.registered(registering);
     }
-    if (byName.size === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const [name, list] of byName) {
-      queueScript(pipe, 'enqueue-1', [queueKey(this.prefix, name)], [wakeChannel(this.prefix), name, ...list]);
-    }
-    this.registerNames(pipe, [...byName.keys()]);
-    await execOrThrow(pipe);
-    return built.map((b) => b.job);
+    return written.length === built.length ? built.map((b) => b.job) : written;
   }
 
   /** Put a job on the scheduled set to run `seconds` from now. */
@@ -94,8 +113,10 @@ export class Enqueuer {
     const runAt = now + validateDelay(seconds);
     const { job, bytes } = this.build(name, args, now);
     const pipe = this.redis.pipeline().zadd(scheduledKey(this.prefix), runAt, bytes);
-    this.registerNames(pipe, [name]);
+    const registering = this.namesToRegister([name]);
+    if (registering.length > 0) pipe.sadd(knownJobsKey(this.prefix), ...registering);
     await execOrThrow(pipe);
+    this.registered(registering);
     return { runAt, job };
   }
 
@@ -147,7 +168,8 @@ export class Enqueuer {
     const { job, bytes } = this.build(name, args, now, marker);
     const runAt = delay === undefined ? undefined : now + delay;
     const pipe = this.redis.pipeline();
-    this.registerNames(pipe, [name]);
+    const registering = this.namesToRegister([name]);
+    if (registering.length > 0) pipe.sadd(knownJobsKey(this.prefix), ...registering);
     queueScript(
       pipe,
       'enqueue-unique-2',
@@ -155,6 +177,7 @@ export class Enqueuer {
       [bytes, byKey ? bytes : '1', runAt === undefined ? '' : runAt, UNIQUE_TTL_SECONDS, wakeChannel(this.prefix), name],
     );
     const replies = await execOrThrow(pipe);
+    this.registered(registering);
     const answer = replies[replies.length - 1];
     if (answer !== 'ok') return null;
     return { runAt: runAt ?? now, job };
@@ -181,14 +204,47 @@ export class Enqueuer {
     return { job, bytes };
   }
 
-  /** SADD known_jobs for names not registered in the last five minutes, in the same round trip. */
-  private registerNames(pipe: ReturnType<Redis['pipeline']>, names: string[]): void {
+  /**
+   * Names not registered in known_jobs in the last five minutes: the caller
+   * SADDs them in the same round trip, and calls registered() once Redis has
+   * taken the SADD (a refused call must not count as registering them).
+   */
+  private namesToRegister(names: readonly string[]): string[] {
     const now = this.clock.nowMs();
-    const due = names.filter((n) => (this.knownUntil.get(n) ?? 0) <= now);
-    if (due.length === 0) return;
-    pipe.sadd(knownJobsKey(this.prefix), ...due);
-    for (const n of due) this.knownUntil.set(n, now + KNOWN_JOBS_REFRESH_MS);
+    return names.filter((n) => (this.knownUntil.get(n) ?? 0) <= now);
   }
+
+  private registered(names: readonly string[]): void {
+    const until = this.clock.nowMs() + KNOWN_JOBS_REFRESH_MS;
+    for (const n of names) this.knownUntil.set(n, until);
+  }
+}
+
+interface BulkChunk {
+  name: string;
+  jobs: Job[];
+  bytes: string[];
+}
+
+/** Jobs grouped by name in the order given, each group cut into runs of at most `size`. */
+export function bulkChunks(built: ReadonlyArray<{ job: Job; bytes: string }>, size: number): BulkChunk[] {
+  const byName = new Map<string, BulkChunk[]>();
+  for (const { job, bytes } of built) {
+    let runs = byName.get(job.name);
+    if (!runs) {
+      runs = [];
+      byName.set(job.name, runs);
+    }
+    let last = runs[runs.length - 1];
+    if (!last || last.jobs.length >= size) {
+      last = { name: job.name, jobs: [], bytes: [] };
+      runs.push(last);
+    }
+    last.jobs.push(job);
+    last.bytes.push(bytes);
+  }
+  // A name's chunks go in order, each name's together.
+  return [...byName.values()].flat();
 }
 
 function validateDelay(seconds: number): number {

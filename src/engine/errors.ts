@@ -1,5 +1,6 @@
 // Every error the engine raises on purpose. Callers branch on the class, and the
 // CLI maps classes to exit codes, so each distinct outcome has its own type.
+import type { Job } from './job.js';
 
 export class WorkError extends Error {
   override name = 'WorkError';
@@ -29,6 +30,27 @@ export class InvalidArgumentError extends WorkError {
 /** Bytes in Redis that are not a job gocraft could decode. */
 export class InvalidJobError extends WorkError {
   override name = 'InvalidJobError';
+}
+
+/**
+ * Redis refused part of a bulk enqueue. The jobs in `enqueued` were written
+ * and stay queued; the rest were not.
+ */
+export class BulkEnqueueError extends WorkError {
+  override name = 'BulkEnqueueError';
+  constructor(
+    readonly enqueued: Job[],
+    readonly requested: number,
+    readonly failedChunk: number,
+    readonly chunks: number,
+    readonly jobName: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `enqueueBulk: Redis refused chunk ${failedChunk + 1} of ${chunks} (jobs of "${jobName}"): ${errorMessage(cause)}; ` +
+        `${enqueued.length} of ${requested} jobs were written and stay queued, the other ${requested - enqueued.length} were not`,
+    );
+  }
 }
 
 /** A handler ran past its job's timeout. */

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { InvalidArgumentError } from '../../src/engine/errors.js';
+import { BulkEnqueueError, InvalidArgumentError } from '../../src/engine/errors.js';
 import * as keys from '../../src/engine/keys.js';
 import { namespaceKeys, testRedis, type TestRedis } from '../support/redis.js';
 
@@ -97,6 +97,40 @@ describe('enqueueBulk', () => {
       `{"name":"thumb","id":"${th!.id}","t":${NOW},"args":{"id":2}}`,
     ]);
     expect((await t.redis.smembers(keys.knownJobsKey(t.prefix))).sort()).toEqual(['resize', 'thumb']);
+  });
+
+  it('takes 20,000 jobs of one name in one call, queued in the order given', async () => {
+    const jobs = await enqueuer.enqueueBulk(Array.from({ length: 20_000 }, (_, i) => ({ name: 'many', args: { i } })));
+    expect(jobs).toHaveLength(20_000);
+    const queued = await t.redis.lrange(keys.queueKey(t.prefix, 'many'), 0, -1);
+    expect(queued).toHaveLength(20_000);
+    // LPUSH: the first given is at the consuming (right) end.
+    expect(queued.reverse().map((raw) => (JSON.parse(raw) as { id: string }).id)).toEqual(jobs.map((j) => j.id));
+    expect(await t.redis.smembers(keys.knownJobsKey(t.prefix))).toEqual(['many']);
+  });
+
+  it('says which chunk Redis refused, keeps what was written, and sends no later pipeline', async () => {
+    await t.redis.set(keys.queueKey(t.prefix, 'b'), 'a string, not a list'); // LPUSH to it fails
+    const jobs = [
+      ...Array.from({ length: 12_000 }, () => ({ name: 'a' })),
+      ...Array.from({ length: 10 }, () => ({ name: 'b' })),
+      ...Array.from({ length: 10 }, () => ({ name: 'c' })),
+      ...Array.from({ length: 10 }, () => ({ name: 'd' })),
+      ...Array.from({ length: 9000 }, () => ({ name: 'e' })),
+    ];
+    // Pipelines of at most 10,000 jobs: a's first ten chunks; then a's last two, b, c, d and seven of
+    // e's nine (b's is refused, the rest of that pipeline runs); e's last two would be the third, never sent.
+    const error = (await enqueuer.enqueueBulk(jobs).catch((e: unknown) => e)) as BulkEnqueueError;
+    expect(error).toBeInstanceOf(BulkEnqueueError);
+    expect(error.message).toMatch(
+      /^enqueueBulk: Redis refused chunk 13 of 24 \(jobs of "b"\): WRONGTYPE .*; 19020 of 21030 jobs were written and stay queued, the other 2010 were not$/,
+    );
+    expect(error.enqueued).toHaveLength(19_020);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'a'))).toBe(12_000);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'c'))).toBe(10);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'd'))).toBe(10);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'e'))).toBe(7000);
+    expect(new Set(error.enqueued.map((j) => j.name))).toEqual(new Set(['a', 'c', 'd', 'e']));
   });
 
   it('writes nothing for an empty list', async () => {
