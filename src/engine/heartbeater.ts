@@ -15,6 +15,7 @@ export interface HeartbeatInfo {
 export class Heartbeater {
   private readonly task: PeriodicTask;
   private startedAt = 0;
+  private beats = 0;
   /** When the last beat reached Redis, and since when beats have arrived without a gap (ms). */
   private lastBeatMs: number | undefined;
   private steadySinceMs: number | undefined;
@@ -24,6 +25,13 @@ export class Heartbeater {
     private readonly info: HeartbeatInfo,
     private readonly intervalMs: number,
     private readonly onBeat: (at: number) => void = () => {},
+    /**
+     * Called when a beat finds the pool missing from worker_pools after its
+     * first beat: Redis lost its data (a restart without persistence, a
+     * failover to a replica that never had it), or a reaper took the pool for
+     * dead. The pool writes its settings again.
+     */
+    private readonly onLost: () => Promise<void> = async () => {},
   ) {
     this.task = new PeriodicTask(() => this.beat(), {
       intervalMs,
@@ -66,6 +74,9 @@ export class Heartbeater {
       this.steadySinceMs = undefined;
       throw failed[0];
     }
+    const added = Number(results?.[0]?.[1]);
+    if (added === 1 && this.beats > 0) await this.onLost();
+    this.beats++;
     const now = this.ctx.clock.nowMs();
     if (this.lastBeatMs === undefined || now - this.lastBeatMs > 2 * this.intervalMs) this.steadySinceMs = now;
     this.lastBeatMs = now;

@@ -20,6 +20,7 @@ import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
 import { parseCronSpec } from './periodic-schedule.js';
 import type { PoolContext } from './pool-context.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
+import { execOrThrow } from './redis/pipeline.js';
 import { Requeuer } from './requeuer.js';
 import { validateJobName } from './validation.js';
 
@@ -192,13 +193,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     });
     const names = this.jobNames;
 
-    const setup = redis.pipeline();
-    for (const { name, options } of this.registrations.values()) {
-      setup.set(maxConcurrencyKey(this.prefix, name), options.maxConcurrency);
-      setup.set(priorityKey(this.prefix, name), options.priority);
-    }
-    setup.sadd(knownJobsKey(this.prefix), ...names);
-    await setup.exec();
+    await this.writeSettings(redis);
 
     const observer = new Observer(ctx, this.workerIds, this.options.observerIntervalMs ?? 1000);
     const jobs = new Map<string, RegisteredJob>();
@@ -242,6 +237,10 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       { jobNames: names, concurrency: this.concurrency, workerIds: this.workerIds },
       this.options.heartbeatIntervalMs ?? 5000,
       (at) => this.emitSafely('heartbeat', { poolId: this.id, at }),
+      async () => {
+        this.report('heartbeat', new Error('this pool was missing from worker_pools (Redis lost its data?): its settings were written again'));
+        await this.writeSettings(redis);
+      },
     );
     await heartbeater.start();
 
@@ -267,6 +266,17 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     this.dispatcher = dispatcher;
     this.state = 'running';
     dispatcher.start();
+  }
+
+  /** Per name concurrency caps and priorities, and the names in known_jobs, as gocraft's pool writes them at start. */
+  private async writeSettings(redis: Redis): Promise<void> {
+    const setup = redis.pipeline();
+    for (const { name, options } of this.registrations.values()) {
+      setup.set(maxConcurrencyKey(this.prefix, name), options.maxConcurrency);
+      setup.set(priorityKey(this.prefix, name), options.priority);
+    }
+    setup.sadd(knownJobsKey(this.prefix), ...this.jobNames);
+    await execOrThrow(setup);
   }
 
   /** Resolves when the queues this pool serves are empty and no job is running. */

@@ -168,3 +168,20 @@ describe('maxConcurrency', () => {
     await waitFor(async () => (await t.redis.get(keys.lockKey(t.prefix, 'free'))) === '0');
   });
 });
+
+describe('settings after Redis lost its data', () => {
+  it('are written again at the next heartbeat, so a cap still holds', async () => {
+    const { pool, t, errors, keysInNamespace } = h();
+    const p = pool({ concurrency: 4, heartbeatIntervalMs: 100 }).job('capped', { maxConcurrency: 2, priority: 7 }, () => {});
+    await p.start();
+    expect(await t.redis.get(keys.maxConcurrencyKey(t.prefix, 'capped'))).toBe('2');
+    // What a restart without persistence leaves of this namespace: nothing.
+    for (const key of await keysInNamespace()) await t.redis.del(key);
+    await waitFor(async () => (await t.redis.get(keys.maxConcurrencyKey(t.prefix, 'capped'))) === '2', { message: 'the cap written again' });
+    expect(await t.redis.get(keys.priorityKey(t.prefix, 'capped'))).toBe('7');
+    expect(await t.redis.smembers(keys.knownJobsKey(t.prefix))).toEqual(['capped']);
+    await waitFor(() => errors.length > 0);
+    expect(String(errors[0]!.error)).toMatch(/missing from worker_pools .*settings were written again/);
+    errors.length = 0;
+  });
+});
