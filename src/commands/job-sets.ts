@@ -15,7 +15,7 @@ function columns(set: JobSetName): ColumnSpec<JobEntry>[] {
     { title: WHEN[set], cell: (j) => formatTime(j.score), rank: 4 },
     { title: 'Fails', cell: (j) => String(j.fails ?? 0), align: 'right', rank: 6 },
     { title: 'Error', cell: (j) => j.invalid ?? j.lastError ?? '', min: 16, max: 60, rank: 7 },
-    { title: 'Args', cell: (j) => (j.invalid ? j.raw : (JSON.stringify(j.args) ?? 'null')), min: 12, max: 60, rank: 3 },
+    { title: 'Args', cell: (j) => (j.invalid ? j.raw : (JSON.stringify(j.args) ?? 'null')), min: 12, max: 60, rank: 3, extra: true },
   ];
 }
 

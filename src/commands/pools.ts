@@ -14,8 +14,8 @@ const COLUMNS: ColumnSpec<PoolRow>[] = [
   { title: 'Host', cell: (p) => p.host, cut: 'middle', min: 10, rank: 7 },
   { title: 'PID', cell: (p) => String(p.pid), align: 'right', rank: 4 },
   { title: 'Conc.', cell: (p) => String(p.concurrency), align: 'right', rank: 3 },
-  { title: 'Jobs', cell: (p) => p.jobNames.join(', '), min: 10, max: 60, rank: 2 },
-  { title: 'Started', cell: (p) => formatTime(p.startedAt), rank: 1 },
+  { title: 'Jobs', cell: (p) => p.jobNames.join(', '), min: 10, max: 60, rank: 2, extra: true },
+  { title: 'Started', cell: (p) => formatTime(p.startedAt), rank: 1, extra: true },
   { title: 'Heartbeat', cell: (p) => formatAge(p.ageSeconds), align: 'right', rank: 8 },
   { title: 'Status', cell: (p) => (p.invalid ? `invalid: ${p.invalid}` : p.stale ? 'STALE' : 'ok'), min: 6, rank: 8 },
 ];

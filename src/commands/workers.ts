@@ -9,10 +9,10 @@ function columns(now: number): ColumnSpec<WorkerObservation>[] {
     { title: 'Worker', cell: (o) => o.workerId, cut: 'middle', min: 10, rank: 3 },
     { title: 'Job', cell: (o) => o.jobName, cut: 'middle', min: 12, rank: 9 },
     { title: 'ID', cell: (o) => o.jobId, cut: 'middle', min: 12, rank: 6 },
-    { title: 'Args', cell: (o) => o.argsJson, min: 10, max: 40, rank: 2 },
+    { title: 'Args', cell: (o) => o.argsJson, min: 10, max: 40, rank: 2, extra: true },
     { title: 'Running', cell: (o) => formatAge(now - o.startedAt), align: 'right', rank: 8 },
     { title: 'Check-in', cell: (o) => o.checkin, min: 12, max: 40, rank: 7 },
-    { title: 'Check-in age', cell: (o) => (o.checkinAt ? formatAge(now - o.checkinAt) : ''), align: 'right', rank: 5 },
+    { title: 'Age', cell: (o) => (o.checkinAt ? formatAge(now - o.checkinAt) : ''), align: 'right', rank: 5 },
   ];
 }
 

@@ -24,6 +24,8 @@ export interface ColumnSpec<Row> {
   max?: number;
   /** When the table is too wide, the lowest rank goes first (the rightmost among equals). Default 0. */
   rank?: number;
+  /** Shown only when every other column is whole (a sparkline, args, uptime): never at their expense. */
+  extra?: boolean;
 }
 
 export interface FittedTable<Row> {
@@ -40,13 +42,27 @@ export interface FittedTable<Row> {
  * Widths per column (0 = dropped) so that the columns and the gaps between
  * them take at most `width`. `content` is the widest value of each column.
  */
-export function layoutColumns(specs: readonly Pick<ColumnSpec<unknown>, 'title' | 'min' | 'max' | 'rank'>[], content: readonly number[], width: number, gap: number): number[] {
-  const title = specs.map((s) => textWidth(s.title));
-  const natural = specs.map((s, i) => Math.max(title[i]!, Math.min(content[i] ?? 0, s.max ?? Infinity)));
-  const minimum = specs.map((s, i) => Math.max(title[i]!, Math.min(s.min ?? natural[i]!, natural[i]!)));
+export function layoutColumns(specs: readonly Pick<ColumnSpec<unknown>, 'title' | 'min' | 'max' | 'rank' | 'extra'>[], content: readonly number[], width: number, gap: number): number[] {
+  const natural = specs.map((s, i) => Math.max(textWidth(s.title), Math.min(content[i] ?? 0, s.max ?? Infinity)));
+  let shown = specs.map(() => true);
+  for (;;) {
+    const widths = fitWidths(specs.map((s, i) => (shown[i] ? s : undefined)), natural, width, gap);
+    const cut = specs.some((s, i) => !s.extra && widths[i]! < natural[i]!);
+    const extras = specs.map((s, i) => i).filter((i) => specs[i]!.extra && shown[i] && widths[i]! > 0);
+    if (!cut || extras.length === 0) return widths;
+    // Another column is cut: the lowest-ranked extra makes room.
+    const drop = extras.reduce((a, b) => ((specs[b]!.rank ?? 0) <= (specs[a]!.rank ?? 0) ? b : a));
+    shown = shown.map((on, i) => on && i !== drop);
+  }
+}
+
+/** The layout of the columns given (undefined = left out), see layoutColumns. */
+function fitWidths(specs: ReadonlyArray<Pick<ColumnSpec<unknown>, 'title' | 'min' | 'rank'> | undefined>, natural: readonly number[], width: number, gap: number): number[] {
+  const title = specs.map((s) => (s ? textWidth(s.title) : 0));
+  const minimum = specs.map((s, i) => Math.max(title[i]!, Math.min(s?.min ?? natural[i]!, natural[i]!)));
   const need = (ids: number[]) => ids.reduce((sum, i) => sum + minimum[i]!, 0) + gap * Math.max(0, ids.length - 1);
 
-  let kept = specs.map((_, i) => i);
+  let kept = specs.map((_, i) => i).filter((i) => specs[i] !== undefined);
   while (kept.length > 1 && need(kept) > width) {
     let drop = kept[kept.length - 1]!;
     for (let k = kept.length - 2; k >= 0; k--) {
@@ -57,6 +73,7 @@ export function layoutColumns(specs: readonly Pick<ColumnSpec<unknown>, 'title' 
   }
 
   const widths = specs.map(() => 0);
+  if (kept.length === 0) return widths;
   if (kept.length === 1) {
     const only = kept[0]!;
     widths[only] = Math.max(0, Math.min(natural[only]!, width));

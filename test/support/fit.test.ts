@@ -86,6 +86,17 @@ describe('column layout', () => {
     expect(layoutColumns(specs, [24, 30, 200, 80], 10, 3)).toEqual([10, 0, 0, 0]);
   });
 
+  it('shows an extra column only when every other column is whole', () => {
+    const specs = [spec('Job', { min: 12, rank: 9 }), spec('Check-in', { min: 12, rank: 7 }), spec('Args', { min: 8, rank: 3, extra: true })];
+    // 25 + 18 + 7 and two gaps of 2: 54 columns hold all three whole.
+    expect(layoutColumns(specs, [25, 18, 7], 54, 2)).toEqual([25, 18, 7]);
+    // One column short: Args goes rather than cutting the job name.
+    expect(layoutColumns(specs, [25, 18, 7], 53, 2)).toEqual([25, 18, 0]);
+    // Without the flag the same column stays and the others are cut.
+    const plain = specs.map(({ extra: _extra, ...rest }) => rest);
+    expect(layoutColumns(plain, [25, 18, 7], 53, 2)[2]).toBe(7);
+  });
+
   it('fits every row of a table to the same columns, CJK and emoji included', () => {
     interface Row {
       name: string;

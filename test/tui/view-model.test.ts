@@ -97,7 +97,7 @@ describe('rows', () => {
   it('builds the overview from counts, pools and rates', () => {
     const history = [sampleOf(snapshot({ at: (NOW - 2) * 1000, stats: [{ jobName: 'email', processed: 80, failed: 2 }] })), sampleOf(snapshot())];
     const m = overviewModel(snapshot(), history, NOW);
-    expect(m).toMatchObject({ retry: 3, scheduled: 7, dead: 1_000_000, queued: 5, livePools: 1, stalePools: 2, busyWorkers: 1, totalWorkers: 4 });
+    expect(m).toMatchObject({ retry: 3, scheduled: 7, dead: 1_000_000, queued: 5, livePools: 1, stalePools: 2, deadPools: 1, busyWorkers: 1, totalWorkers: 4 });
     expect(m.processedPerSecond).toBe(15);
     expect(m.failedPerSecond).toBe(1);
   });

@@ -21,9 +21,9 @@ export const queueColumns: Column<QueueRow>[] = [
   { title: 'Running', cell: (q) => String(q.running), align: 'right', rank: 5 },
   { title: 'Paused', cell: (q) => (q.paused ? 'paused' : ''), rank: 6, color: (q) => (q.paused ? 'yellow' : undefined) },
   { title: 'Rate', cell: (q) => formatRate(q.ratePerSecond), align: 'right', rank: 4 },
-  { title: 'Prio', cell: (q) => (q.priority > 0 ? String(q.priority) : ''), align: 'right', rank: 1 },
-  { title: 'Max', cell: (q) => (q.maxConcurrency > 0 ? String(q.maxConcurrency) : ''), align: 'right', rank: 1 },
-  { title: 'Throughput', cell: (q) => q.sparkline, rank: 2 },
+  { title: 'Prio', cell: (q) => (q.priority > 0 ? String(q.priority) : ''), align: 'right', rank: 1, extra: true },
+  { title: 'Max', cell: (q) => (q.maxConcurrency > 0 ? String(q.maxConcurrency) : ''), align: 'right', rank: 1, extra: true },
+  { title: 'Throughput', cell: (q) => q.sparkline, rank: 2, extra: true },
 ];
 
 export const poolColumns: Column<PoolRow>[] = [
@@ -31,8 +31,8 @@ export const poolColumns: Column<PoolRow>[] = [
   { title: 'Host', cell: (p) => p.host, cut: 'middle', min: 10, rank: 7 },
   { title: 'PID', cell: (p) => String(p.pid), align: 'right', rank: 3 },
   { title: 'Conc', cell: (p) => String(p.concurrency), align: 'right', rank: 4 },
-  { title: 'Jobs', cell: (p) => p.jobNames.join(','), min: 10, max: 50, rank: 2 },
-  { title: 'Up', cell: (p) => (p.startedAt ? formatAge(p.heartbeatAt - p.startedAt + p.age) : '-'), align: 'right', rank: 1 },
+  { title: 'Jobs', cell: (p) => p.jobNames.join(','), min: 10, max: 50, rank: 2, extra: true },
+  { title: 'Up', cell: (p) => (p.startedAt ? formatAge(p.heartbeatAt - p.startedAt + p.age) : '-'), align: 'right', rank: 1, extra: true },
   { title: 'Beat', cell: (p) => formatAge(p.age), align: 'right', rank: 9, color: (p) => (p.health === 'ok' ? undefined : 'red') },
   { title: 'State', cell: (p) => (p.health === 'ok' ? 'ok' : p.health.toUpperCase()), rank: 9, color: (p) => (p.health === 'ok' ? 'green' : 'red') },
 ];
@@ -40,7 +40,7 @@ export const poolColumns: Column<PoolRow>[] = [
 export const workerColumns: Column<WorkerRow>[] = [
   { title: 'Job', cell: (w) => w.jobName, cut: 'middle', min: 12, rank: 9 },
   { title: 'ID', cell: (w) => w.jobId, cut: 'middle', min: 10, rank: 6 },
-  { title: 'Args', cell: (w) => w.argsJson, min: 10, max: 40, rank: 3 },
+  { title: 'Args', cell: (w) => w.argsJson, min: 10, max: 40, rank: 3, extra: true },
   { title: 'Running', cell: (w) => formatAge(w.runningFor), align: 'right', rank: 8 },
   { title: 'Check-in', cell: (w) => w.checkin, min: 12, max: 60, rank: 7 },
   { title: 'Age', cell: (w) => (w.checkinAge === undefined ? '' : formatAge(w.checkinAge)), align: 'right', rank: 5 },

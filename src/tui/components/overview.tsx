@@ -38,13 +38,18 @@ function chips(m: OverviewModel, roomy: boolean): Chip[] {
     { text: `Retry ${m.retry}`, ...(m.retry > 0 ? { tint: 'yellow' } : {}) },
     { text: `Scheduled ${m.scheduled}` },
     { text: `Queued ${m.queued}` },
-    { text: `Pools ${m.livePools} live${m.stalePools > 0 ? `, ${m.stalePools} stale` : ''}`, ...(m.stalePools > 0 ? { tint: 'red' } : {}) },
+    { text: poolsChip(m), ...(m.stalePools > 0 ? { tint: 'red' } : {}) },
     { text: `Workers ${m.busyWorkers}/${m.totalWorkers} busy` },
     { text: `Processed ${formatRate(m.processedPerSecond)}` },
     { text: `Failed ${formatRate(m.failedPerSecond)}`, ...(m.failedPerSecond > 0 ? { tint: 'red' } : {}) },
   ];
   if (m.server && roomy) list.push({ text: `Redis ${inert(m.server.version)} · ${inert(m.server.usedMemory)} · ${m.server.connectedClients} clients` });
   return list;
+}
+
+function poolsChip(m: OverviewModel): string {
+  const stale = m.stalePools - m.deadPools;
+  return `Pools ${m.livePools} live${stale > 0 ? `, ${stale} stale` : ''}${m.deadPools > 0 ? `, ${m.deadPools} dead` : ''}`;
 }
 
 /** The summary as lines of chips, for a width and height. */
@@ -80,9 +85,10 @@ function queuesTitle(m: OverviewModel, shown: number, total: number, width: numb
   return firstFitting(candidates, width);
 }
 
-// The overview's tables: the columns of the full views, fewer of them.
-const overviewQueueColumns = queueColumns.filter((c) => ['Queue', 'Queued', 'Latency', 'Running', 'Paused', 'Rate'].includes(c.title));
-const overviewWorkerColumns = workerColumns.filter((c) => ['Job', 'ID', 'Running', 'Check-in'].includes(c.title));
+// The overview's tables: the columns of the full views that say most; the
+// extra ones (throughput, uptime, args) show only where the width allows.
+const overviewQueueColumns = queueColumns.filter((c) => !['Prio', 'Max'].includes(c.title));
+const overviewWorkerColumns = workerColumns.filter((c) => ['Job', 'ID', 'Running', 'Check-in', 'Age', 'Args'].includes(c.title));
 
 function overviewPoolColumns(busy: Map<string, number>): Column<PoolRow>[] {
   const pick = (title: string) => poolColumns.find((c) => c.title === title)!;
@@ -92,6 +98,8 @@ function overviewPoolColumns(busy: Map<string, number>): Column<PoolRow>[] {
     { title: 'Workers', cell: (p) => `${busy.get(p.poolId) ?? 0}/${p.workerIds.length} busy`, align: 'right', rank: 6 },
     pick('Beat'),
     pick('State'),
+    pick('Up'),
+    pick('Jobs'),
   ];
 }
 

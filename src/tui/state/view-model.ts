@@ -75,7 +75,9 @@ export interface OverviewModel {
   dead: number;
   queued: number;
   livePools: number;
+  /** Stale or dead. */
   stalePools: number;
+  deadPools: number;
   busyWorkers: number;
   totalWorkers: number;
   server: ClusterSnapshot['server'];
@@ -106,6 +108,7 @@ export function overviewModel(snapshot: ClusterSnapshot, history: readonly Sampl
     queued: snapshot.queues.reduce((sum, q) => sum + q.count, 0),
     livePools: health.filter((h) => h === 'ok').length,
     stalePools: health.filter((h) => h !== 'ok').length,
+    deadPools: health.filter((h) => h === 'dead').length,
     busyWorkers: snapshot.observations.filter((o) => o.isBusy).length,
     totalWorkers: snapshot.pools.reduce((sum, p) => sum + p.workerIds.length, 0),
     server: snapshot.server,
