@@ -2,8 +2,9 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { JobEntry } from '../../engine/client.js';
-import type { SetView, TopState } from '../state/types.js';
+import type { SetView } from '../state/types.js';
 import { formatAge, jobRows, pageCount } from '../state/view-model.js';
+import type { ViewProps } from './list-views.js';
 import { Table, type Column } from './table.js';
 
 const WHEN: Record<SetView, string> = { retry: 'Retry in', scheduled: 'Runs in', dead: 'Died' };
@@ -19,13 +20,8 @@ function columns(set: SetView, nowSeconds: number): Column<JobEntry>[] {
   ];
 }
 
-interface Props {
-  state: TopState;
+interface Props extends ViewProps {
   set: SetView;
-  nowSeconds: number;
-  width: number;
-  height: number;
-  color: boolean;
 }
 
 export function JobSetView({ state, set, nowSeconds, width, height, color }: Props): React.ReactElement {

@@ -7,7 +7,6 @@ import { oneLine } from '../../support/columns.js';
 import { fit, textWidth, truncate } from '../../support/fit.js';
 import { inert } from '../../support/inert.js';
 import { flow, overviewPlan, type SectionPlan } from '../state/layout.js';
-import type { TopState } from '../state/types.js';
 import {
   formatAge,
   formatRate,
@@ -21,7 +20,7 @@ import {
   type OverviewModel,
   type PoolRow,
 } from '../state/view-model.js';
-import { poolColumns, queueColumns, workerColumns } from './list-views.js';
+import { poolColumns, queueColumns, workerColumns, type ViewProps } from './list-views.js';
 import { Table, type Column } from './table.js';
 
 interface Chip {
@@ -103,15 +102,7 @@ function overviewPoolColumns(busy: Map<string, number>): Column<PoolRow>[] {
   ];
 }
 
-interface Props {
-  state: TopState;
-  nowSeconds: number;
-  width: number;
-  height: number;
-  color: boolean;
-}
-
-export function Overview({ state, nowSeconds, width, height, color }: Props): React.ReactElement {
+export function Overview({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
   if (!state.snapshot) return <Text dimColor>waiting for the first refresh…</Text>;
   const snapshot = state.snapshot;
   const m = overviewModel(snapshot, state.history, nowSeconds);

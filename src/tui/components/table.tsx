@@ -39,6 +39,8 @@ export function Table<Row>({ columns, rows, selected, width, height, color, empt
   const table = fitTable(columns, shown, width - indent, GAP);
   const gap = ' '.repeat(GAP);
   const shownColumns = table.columns as Column<Row>[];
+  // Rows are padded to the full width, so the reverse video of the selection spans it.
+  const used = indent + table.widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, table.widths.length - 1);
   return (
     <Box flexDirection="column">
       <Text bold {...(color ? { color: 'cyan' } : {})}>
@@ -48,7 +50,6 @@ export function Table<Row>({ columns, rows, selected, width, height, color, empt
       {shown.map((row, offset) => {
         const index = start + offset;
         const isSelected = index === selected;
-        const used = indent + table.widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, table.widths.length - 1);
         return (
           <Text key={index} inverse={isSelected} bold={isSelected}>
             {selectable ? (isSelected ? MARK : NO_MARK) : ''}
