@@ -64,8 +64,13 @@ export class Enqueuer {
 
   /** Queue a job to run as soon as a worker is free. */
   async enqueue(name: string, args: JobArgs | null = {}): Promise<Job> {
-    const [job] = await this.enqueueBulk([{ name, args }]);
-    return job!;
+    try {
+      const [job] = await this.enqueueBulk([{ name, args }]);
+      return job!;
+    } catch (error) {
+      // One job: Redis's own answer (e.g. "OOM command not allowed …") says it all.
+      throw error instanceof BulkEnqueueError ? error.cause : error;
+    }
   }
 
   /**

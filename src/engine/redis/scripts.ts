@@ -5,6 +5,13 @@
 // File names end in the number of KEYS the script takes (`ack-jobs-var.lua`
 // takes a variable number), and runScript checks that count, so a wrong
 // argument list fails here rather than inside Redis.
+//
+// A script whose first line is a Redis 7 shebang (`#!lua flags=allow-oom`)
+// runs even when Redis is out of memory: the scripts that move jobs a pool
+// already has to run (fetch, acknowledge, return, rescue, requeue) must not
+// stop because producers filled Redis. Redis before 7 cannot compile a
+// shebang; on such a server the script is sent without its first line from
+// then on, and behaves as before.
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander, Redis } from 'ioredis';
 
@@ -23,6 +30,8 @@ export type ScriptName =
 
 interface ScriptSpec {
   command: string;
+  /** The same script without its shebang, for Redis before 7; undefined when it has none. */
+  legacyCommand: string | undefined;
   numberOfKeys: number | undefined;
   lua: string;
 }
@@ -34,8 +43,10 @@ function specFor(name: ScriptName): ScriptSpec {
   if (!spec) {
     const lua = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
     const suffix = name.slice(name.lastIndexOf('-') + 1);
+    const command = `work_${name.replace(/-/g, '_')}`;
     spec = {
-      command: `work_${name.replace(/-/g, '_')}`,
+      command,
+      legacyCommand: lua.startsWith('#!') ? `${command}_legacy` : undefined,
       numberOfKeys: suffix === 'var' ? undefined : Number(suffix),
       lua,
     };
@@ -52,8 +63,21 @@ export function defineScripts(redis: Redis, names: readonly ScriptName[] = ALL_S
   for (const name of names) {
     const spec = specFor(name);
     redis.defineCommand(spec.command, { lua: spec.lua, numberOfKeys: spec.numberOfKeys });
+    if (spec.legacyCommand) {
+      // The line stays (as a comment) so error line numbers match the file.
+      const legacy = spec.lua.replace(/^#![^\n]*/, '-- (shebang removed: Redis before 7)');
+      redis.defineCommand(spec.legacyCommand, { lua: legacy, numberOfKeys: spec.numberOfKeys });
+    }
   }
   defined.add(redis);
+}
+
+/** Connections to a Redis that cannot compile a shebang (before 7.0). */
+const legacyServers = new WeakSet<Redis>();
+const SHEBANG_REFUSED = /Error compiling script|unexpected symbol near '#'/;
+
+function commandName(redis: Redis, spec: ScriptSpec): string {
+  return spec.legacyCommand !== undefined && legacyServers.has(redis) ? spec.legacyCommand : spec.command;
 }
 
 export const ALL_SCRIPTS: readonly ScriptName[] = [
@@ -96,10 +120,20 @@ export async function runScript<T = unknown>(
   replyAs: 'text' | 'buffers' = 'text',
 ): Promise<T> {
   defineScripts(redis);
-  const command = replyAs === 'buffers' ? `${specFor(name).command}Buffer` : specFor(name).command;
-  const call = (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[command];
-  if (!call) throw new Error(`script ${name} is not defined on this connection`);
-  return call.apply(redis, commandArgs(name, keys, args));
+  const spec = specFor(name);
+  const send = (): Promise<T> => {
+    const base = commandName(redis, spec);
+    const call = (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[replyAs === 'buffers' ? `${base}Buffer` : base];
+    if (!call) throw new Error(`script ${name} is not defined on this connection`);
+    return call.apply(redis, commandArgs(name, keys, args));
+  };
+  try {
+    return await send();
+  } catch (error) {
+    if (spec.legacyCommand === undefined || legacyServers.has(redis) || !SHEBANG_REFUSED.test(String(error))) throw error;
+    legacyServers.add(redis);
+    return send();
+  }
 }
 
 /** Queue a script call on a pipeline or MULTI (the connection must have had defineScripts). */
@@ -109,7 +143,9 @@ export function queueScript(
   keys: readonly string[],
   args: readonly ScriptArg[],
 ): ChainableCommander {
-  const call = (pipeline as unknown as Record<string, (...a: unknown[]) => ChainableCommander>)[specFor(name).command];
+  const spec = specFor(name);
+  if (spec.legacyCommand !== undefined) throw new Error(`${name} carries a shebang: run it with runScript, which handles Redis before 7`);
+  const call = (pipeline as unknown as Record<string, (...a: unknown[]) => ChainableCommander>)[spec.command];
   if (!call) throw new Error(`script ${name} is not defined on this pipeline's connection`);
   return call.apply(pipeline, commandArgs(name, keys, args));
 }

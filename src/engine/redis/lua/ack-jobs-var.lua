@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Complete a batch of jobs this pool ran: remove each from its in-progress
   list, give back its lock count, count it, and file failures in retry or dead.

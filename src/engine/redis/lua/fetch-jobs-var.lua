@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Take up to N jobs for one pool in a single call (gocraft takes one per call).
 

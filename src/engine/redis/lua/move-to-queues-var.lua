@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Move members of a zset (scheduled, retry or dead) onto their queues.
 

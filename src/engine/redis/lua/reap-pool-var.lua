@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Rescue the jobs of a pool judged dead (its heartbeat grew old, or its
   presence subscription and pulse stopped), and forget the pool.

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Release uniqueness markers as jobs start: read and delete each in one step.
 

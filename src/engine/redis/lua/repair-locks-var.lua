@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Keep MaxConcurrency lock counts honest (gocraft issue 192: a count left too
   high freezes the queue forever).

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Give jobs this pool holds back to their queues (graceful stop past its grace
   period), so another pool runs them next.

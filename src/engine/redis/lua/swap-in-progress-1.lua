@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --[[
   Replace a job's bytes in this pool's in-progress list: a unique-by-key job
   runs as the job its marker held (the latest call's args), not as the
