@@ -8,12 +8,23 @@ import { EXIT, UsageError } from './exit-codes.js';
 import { progressReporter, writeJson } from './output.js';
 import { withClient } from './with-client.js';
 
+/** What a bulk run did: done + left + changed = total. */
+interface BulkTally {
+  done: number;
+  total: number;
+  /** Still dead: undecodable, or refused by their queue. */
+  left: number;
+  /** Taken, removed or changed by someone else before the run reached them. */
+  changed: number;
+  aborted: boolean;
+}
+
 interface RepairSpec {
   name: string;
   verb: string; // "retry" / "delete"
   past: string; // "retried" / "deleted"
   one(client: Client, id: string): Promise<void>;
-  all(client: Client, ctx: CommandContext, jobName: string | undefined, onProgress: (done: number, total: number) => void): Promise<{ done: number; total: number; aborted: boolean }>;
+  all(client: Client, ctx: CommandContext, jobName: string | undefined, onProgress: (done: number, total: number) => void): Promise<BulkTally>;
 }
 
 export function deadRepairCommand(spec: RepairSpec, details: string): Command {
@@ -56,8 +67,16 @@ async function runAll(ctx: CommandContext, client: Client, spec: RepairSpec, job
     ctx.stderr.write(`interrupted: ${spec.past} ${result.done} ${what}; ${remaining} are still dead\n`);
     return EXIT.failed;
   }
-  if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, interrupted: false });
-  if (!ctx.global.json) ctx.stdout.write(`${spec.past} ${result.done} of ${result.total} ${what}\n`);
+  if (ctx.global.json) {
+    writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, left: result.left, changed: result.changed, interrupted: false });
+  } else {
+    // The first number is exactly what moved; when it is not the whole set, say where the rest went.
+    const rest = [
+      result.changed > 0 ? `${result.changed} changed meanwhile (taken or removed by someone else)` : '',
+      result.left > 0 ? `${result.left} left in dead (undecodable, or their queue key holds another type)` : '',
+    ].filter(Boolean);
+    ctx.stdout.write(`${spec.past} ${result.done} of ${result.total} ${what}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}\n`);
+  }
   return EXIT.ok;
 }
 

@@ -8,7 +8,7 @@ export const command = deadRepairCommand(
     one: (client, id) => client.retryDeadJob(id),
     all: async (client, ctx, jobName, onProgress) => {
       const r = await client.retryAllDeadJobs({ jobName, signal: ctx.signal, onProgress: (p) => onProgress(p.done, p.total) });
-      return { done: r.retried, total: r.total, aborted: r.aborted };
+      return { done: r.retried, total: r.total, left: r.left, changed: r.changed, aborted: r.aborted };
     },
   },
   'Moves dead jobs back to the front of their queues with their failure count\ncleared. Each batch is one short Redis call, so Redis stays responsive.',

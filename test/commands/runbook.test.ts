@@ -116,13 +116,30 @@ describe('repair commands', () => {
   it('retry-dead --all (and --job) moves every dead job once, with counts in --json', async () => {
     await seedDead(Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(23, '0')}`));
     await seedDead(['s00000000000000000000009'], 'sms');
-    expect(await json('retry-dead', '--all', '--job', 'sms')).toEqual({ retried: 1, total: 1, interrupted: false });
+    expect(await json('retry-dead', '--all', '--job', 'sms')).toEqual({ retried: 1, total: 1, left: 0, changed: 0, interrupted: false });
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'sms'))).toBe(1);
     const all = await work('retry-dead', '--all');
     expect(all.code).toBe(0);
     expect(all.stdout).toContain('retried 30 of 30 dead jobs');
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'email'))).toBe(30);
     expect(await t.redis.zcard(keys.deadKey(t.prefix))).toBe(0);
+  });
+
+  it('retry-dead --all retries what --dry-run counted, scores hours ahead of this clock included, and says where the rest went', async () => {
+    await seedDead(Array.from({ length: 20 }, (_, i) => `d${String(i).padStart(23, '0')}`));
+    // Written by pools whose clock runs five hours ahead.
+    const ahead = Array.from({ length: 30 }, (_, i) => [
+      now() + 5 * 3600 + i,
+      encodeJob({ name: 'email', id: `f${String(i).padStart(23, '0')}`, enqueuedAt: now(), args: {}, unique: false, fails: 1, lastError: 'x', failedAt: now() + 5 * 3600 + i }),
+    ]);
+    await t.redis.zadd(keys.deadKey(t.prefix), ...ahead.flat());
+    await t.redis.zadd(keys.deadKey(t.prefix), now(), 'not a job');
+    expect(((await json('retry-dead', '--all', '--dry-run')) as { wouldRetry: number }).wouldRetry).toBe(51);
+    const run = await work('retry-dead', '--all');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('retried 50 of 51 dead jobs; 1 left in dead (undecodable, or their queue key holds another type)');
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'email'))).toBe(50);
+    expect(await t.redis.zrange(keys.deadKey(t.prefix), 0, -1)).toEqual(['not a job']);
   });
 
   it('delete-dead by ID and --all', async () => {
