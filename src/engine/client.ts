@@ -22,6 +22,7 @@ import {
   deadKey,
   failedCountKey,
   heartbeatKey,
+  inProgressKey,
   isUniqueKeyOf,
   knownJobsKey,
   lockKey,
@@ -31,6 +32,7 @@ import {
   observationKey,
   pausedKey,
   processedCountKey,
+  purgingKey,
   queueKey,
   retryKey,
   scheduledKey,
@@ -40,9 +42,12 @@ import {
 } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
 import { moveMembersToQueues, prepareMove, sendMove } from './requeuer.js';
-import { textOf, type RedisBytes } from './redis-bytes.js';
+import { fromReply, textOf, type RedisBytes } from './redis-bytes.js';
 import { validateJobName } from './validation.js';
-import { findById, readFilteredPage, readPage, removeEach, type Match } from './client/job-sets.js';
+import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './client/job-sets.js';
+import { findInList } from './client/locate.js';
+import { makeId } from './ids.js';
+import { runScript } from './redis/scripts.js';
 import {
   heartbeatFromHash,
   isNamed,
@@ -58,7 +63,11 @@ import type {
   BulkOptions,
   FindOptions,
   FoundJob,
+  JobEntry,
   JobPage,
+  LocatedJob,
+  PurgeResult,
+  StreamOptions,
   JobSetName,
   JobStats,
   ServerInfo,
@@ -105,6 +114,9 @@ export interface DeleteAllResult {
   changed: number;
   aborted: boolean;
 }
+
+/** Purged jobs read per step while their uniqueness markers are released. */
+const PURGE_BATCH = 1000;
 
 /** Of several members with one id (rare), the one that died, failed or was scheduled last. */
 const latest = (matches: readonly Match[]): Match | undefined =>
@@ -214,6 +226,73 @@ export class Client {
       if (match) return { set, score: match.score, job: match.job, raw: match.raw };
     }
     return undefined;
+  }
+
+  /**
+   * Every member of a set in ascending score order, streamed in bounded
+   * batches (memory stays flat for millions of jobs). Undecodable members
+   * are yielded flagged, as on a page.
+   */
+  streamJobs(set: JobSetName, options: StreamOptions = {}): AsyncGenerator<JobEntry> {
+    if (options.batchSize !== undefined) checkBatchSize(options.batchSize);
+    return streamSet(this.redis, this.setKey(set), options);
+  }
+
+  /**
+   * Every place a job with this id is: waiting in a queue of a known name,
+   * in the in-progress list of a registered pool, or in the scheduled, retry
+   * or dead set. Queues are searched slice by slice inside Redis, so a long
+   * queue costs many short calls, never one long one. Usually one place; more
+   * when the same job was enqueued twice or is being rescued.
+   */
+  async locateJob(id: string, options: { signal?: AbortSignal } = {}): Promise<LocatedJob[]> {
+    const p = this.prefix;
+    const found: LocatedJob[] = [];
+    const [names, pools] = await Promise.all([this.redis.smembers(knownJobsKey(p)), this.workerPoolHeartbeats()]);
+    for (const name of sortNames(names)) {
+      const queue = queueKey(p, name);
+      const matches = await findInList(this.redis, queue, id, options.signal);
+      if (matches.length === 0) continue;
+      const length = await this.redis.llen(queue);
+      for (const m of matches) found.push({ where: 'queued', jobName: name, ahead: Math.max(0, length - 1 - m.index), job: m.job, raw: m.raw });
+    }
+    for (const pool of pools) {
+      for (const name of pool.jobNames) {
+        for (const m of await findInList(this.redis, inProgressKey(p, name, pool.poolId), id, options.signal)) {
+          found.push({ where: 'in-progress', jobName: name, poolId: pool.poolId, job: m.job, raw: m.raw });
+        }
+      }
+    }
+    for (const set of ['scheduled', 'retry', 'dead'] as const) {
+      for (const m of await findById(this.redis, this.setKey(set), id)) found.push({ where: set, score: m.score, job: m.job, raw: m.raw });
+    }
+    return found;
+  }
+
+  /**
+   * Empty one queue at once: pools and producers see it empty from that
+   * moment; then the uniqueness markers of the purged jobs are released (in
+   * short batches) and the jobs freed in the background. Returns exactly how
+   * many jobs were in the queue.
+   */
+  async purgeQueue(jobName: string): Promise<PurgeResult> {
+    validateJobName(jobName);
+    const p = this.prefix;
+    const purging = purgingKey(p, jobName, makeId());
+    const purged = Number(await runScript(this.redis, 'purge-queue-2', [queueKey(p, jobName), purging], []));
+    let markersReleased = 0;
+    for (let start = 0; start < purged; start += PURGE_BATCH) {
+      const slice = (await this.redis.lrangeBuffer(purging, start, start + PURGE_BATCH - 1)).map((b) => textOf(fromReply(b)));
+      const markers = new Set<string>();
+      for (const raw of slice) {
+        if (!/unique/i.test(raw)) continue; // most jobs are not unique: skip decoding them
+        const job = jobOfMember(raw);
+        if (job?.unique && job.name === jobName) markers.add(this.markerKey({ job, raw }));
+      }
+      if (markers.size > 0) markersReleased += await this.redis.del(...markers);
+    }
+    await this.redis.unlink(purging);
+    return { purged, markersReleased };
   }
 
   /** Remove a dead job (every member with that id). Throws NotDeletedError if none was removed. */
@@ -396,7 +475,7 @@ export class Client {
     return removed;
   }
 
-  private markerKey({ job, raw }: Match): string {
+  private markerKey({ job, raw }: Pick<Match, 'job' | 'raw'>): string {
     // Trust unique_key only when it is a marker of this job in this namespace.
     if (job.uniqueKey !== undefined && isUniqueKeyOf(this.prefix, job.name, job.uniqueKey)) return job.uniqueKey;
     return uniqueKey(this.prefix, job.name, uniqueKeyMapFromRawArgs(raw));

@@ -63,6 +63,9 @@ export const heartbeatKey = (p: string, poolId: string): string => `${p}worker_p
 export const observationKey = (p: string, workerId: string): string => `${p}worker:${workerId}`;
 export const lastPeriodicEnqueueKey = (p: string): string => `${p}last_periodic_enqueue`;
 
+/** work only: where a purged queue's jobs wait while their uniqueness markers are released (then unlinked). */
+export const purgingKey = (p: string, jobName: string, runId: string): string => `${p}jobs:${jobName}:purging:${runId}`;
+
 /** work only: hash job name -> jobs finished (success or failure). */
 export const processedCountKey = (p: string): string => `${p}stats:processed`;
 /** work only: hash job name -> jobs that failed. */

@@ -10,7 +10,7 @@ import {
   pageOffset,
 } from './mapping.js';
 import { bytesKey, fromReply, textOf, type RedisBytes } from '../redis-bytes.js';
-import type { JobPage } from './types.js';
+import type { JobEntry, JobPage } from './types.js';
 
 /** Members read per call when a page is filtered by name, and per ZSCAN step. */
 const CHUNK = 1000;
@@ -126,4 +126,38 @@ export async function removeEach(redis: Redis, key: string, matches: readonly Ma
     if (Number(reply) === 1) removed.push(matches[i]!);
   });
   return removed;
+}
+
+/** Members read per step of a streamed listing: one short ZRANGE each. */
+export const STREAM_BATCH = 1000;
+
+/**
+ * Every member of the set in ascending score order, one batch of ZRANGE by
+ * rank at a time, the next batch requested before this one is handed out:
+ * memory stays one or two batches whatever the set's size. A member moved or
+ * removed meanwhile may be missed or seen twice, as in any paged view of a
+ * live set. With `jobName`, only members of that name are yielded.
+ */
+export async function* streamSet(
+  redis: Redis,
+  key: string,
+  { jobName, batchSize = STREAM_BATCH, signal }: { jobName?: string; batchSize?: number; signal?: AbortSignal } = {},
+): AsyncGenerator<JobEntry> {
+  const read = (start: number) => {
+    const reply = redis.zrangeBuffer(key, start, start + batchSize - 1, 'WITHSCORES');
+    reply.catch(() => undefined); // awaited below, unless the caller stopped early: never an unhandled rejection
+    return reply;
+  };
+  let next = read(0);
+  for (let start = 0; ; start += batchSize) {
+    const reply = await next;
+    const full = reply.length === batchSize * 2;
+    if (full && !signal?.aborted) next = read(start + batchSize);
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const raw = textOf(fromReply(reply[i]!));
+      if (jobName !== undefined && !isNamed(raw, jobName)) continue;
+      yield jobEntryFromMember(raw, reply[i + 1]!.toString());
+    }
+    if (!full || signal?.aborted) return;
+  }
 }

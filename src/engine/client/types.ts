@@ -79,6 +79,30 @@ export interface FoundJob {
   raw: string;
 }
 
+/** Where one job is, as locateJob finds it. */
+export type JobPlace =
+  | { where: 'queued'; jobName: string; /** Jobs ahead of it: taken before it. */ ahead: number }
+  | { where: 'in-progress'; jobName: string; poolId: string }
+  | { where: JobSetName; score: number };
+
+export type LocatedJob = JobPlace & { job: Job; raw: string };
+
+export interface StreamOptions {
+  /** Only members whose decoded name is this. */
+  jobName?: string;
+  /** Members read per step; default 1000. */
+  batchSize?: number;
+  /** Checked between batches. */
+  signal?: AbortSignal;
+}
+
+export interface PurgeResult {
+  /** Jobs removed from the queue: exactly what was in it at that moment. */
+  purged: number;
+  /** Uniqueness markers of purged jobs released, so equal jobs can be enqueued again. */
+  markersReleased: number;
+}
+
 export interface PageOptions {
   /** Only members whose decoded name is this; undecodable members are then left out. */
   jobName?: string;

@@ -26,7 +26,9 @@ export type ScriptName =
   | 'return-jobs-var'
   | 'reap-pool-var'
   | 'repair-locks-var'
-  | 'periodic-enqueue-2';
+  | 'periodic-enqueue-2'
+  | 'find-in-list-1'
+  | 'purge-queue-2';
 
 interface ScriptSpec {
   command: string;
@@ -92,6 +94,8 @@ export const ALL_SCRIPTS: readonly ScriptName[] = [
   'reap-pool-var',
   'repair-locks-var',
   'periodic-enqueue-2',
+  'find-in-list-1',
+  'purge-queue-2',
 ];
 
 export type ScriptArg = string | number | Buffer;
