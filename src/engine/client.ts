@@ -16,7 +16,8 @@
 import type { Redis } from 'ioredis';
 import { epochSeconds, systemClock, type Clock } from './clock.js';
 import { execOrThrow as run } from './redis/pipeline.js';
-import { NotDeletedError, NotRetriedError } from './errors.js';
+import { errorMessage, NotDeletedError, NotRetriedError } from './errors.js';
+import type { DoctorFacts } from './client/doctor.js';
 import { clearFailure, uniqueKeyMapFromRawArgs } from './job.js';
 import {
   deadKey,
@@ -25,6 +26,7 @@ import {
   inProgressKey,
   isUniqueKeyOf,
   knownJobsKey,
+  lockInfoKey,
   lockKey,
   maxConcurrencyKey,
   priorityKey,
@@ -50,6 +52,7 @@ import { makeId } from './ids.js';
 import { runScript } from './redis/scripts.js';
 import {
   heartbeatFromHash,
+  infoFields,
   isNamed,
   jobOfMember,
   observationFromHash,
@@ -78,6 +81,8 @@ import type {
 } from './client/types.js';
 
 export type * from './client/types.js';
+export type { DoctorFacts, Finding, FindingLevel } from './client/doctor.js';
+export { diagnose } from './client/doctor.js';
 export { PAGE_SIZE } from './client/mapping.js';
 
 export interface ClientOptions {
@@ -451,6 +456,53 @@ export class Client {
   /** The Redis server's version, memory use and client count (for the console). */
   async serverInfo(): Promise<ServerInfo> {
     return serverInfoFromText(await this.redis.info());
+  }
+
+  /**
+   * Everything `work doctor` judges (client/doctor.ts): server facts from
+   * INFO, Redis's clock against this host's, a probe of each kind of command
+   * the engine sends (as this connection's user), the pools' heartbeats and
+   * each queue's lock against its pools' shares. Reads only, plus one
+   * short-lived probe key in the namespace.
+   */
+  async doctorFacts(deadAfterSeconds = 15): Promise<DoctorFacts> {
+    const p = this.prefix;
+    const probes = new Map<string, string | undefined>();
+    const probe = async (name: string, send: () => Promise<unknown>) => {
+      try {
+        await send();
+        probes.set(name, undefined);
+      } catch (error) {
+        probes.set(name, errorMessage(error));
+      }
+    };
+    let infoText = '';
+    await probe('INFO', async () => {
+      infoText = await this.redis.info();
+    });
+    const before = Date.now();
+    let redisNowMs = before;
+    await probe('TIME', async () => {
+      const [seconds, micros] = await this.redis.time();
+      redisNowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    });
+    const localNowMs = Math.round((before + Date.now()) / 2);
+    const probeKey = `${p}doctor:probe`;
+    await probe('SET/DEL', () => run(this.redis.multi().set(probeKey, '1', 'PX', 5000).del(probeKey)));
+    await probe('EVAL', () => this.redis.eval('return 1', 0));
+    await probe('PUBLISH', () => this.redis.publish(wakeChannel(p), 'doctor'));
+    await probe('PUBSUB NUMSUB', () => this.redis.call('PUBSUB', 'NUMSUB', wakeChannel(p)));
+    const pools = await this.workerPoolHeartbeats();
+    const names = sortNames(await this.redis.smembers(knownJobsKey(p)));
+    const pipe = this.redis.pipeline();
+    for (const name of names) pipe.get(lockKey(p, name)).hvals(lockInfoKey(p, name));
+    const replies = names.length > 0 ? await run(pipe) : [];
+    const locks = names.map((jobName, i) => ({
+      jobName,
+      lock: parseGoInt((replies[i * 2] as string | null) ?? undefined) ?? 0,
+      shares: ((replies[i * 2 + 1] as string[]) ?? []).reduce((sum, v) => sum + Math.max(0, parseGoInt(v) ?? 0), 0),
+    }));
+    return { info: infoFields(infoText), redisNowMs, localNowMs, probes, pools, locks, deadAfterSeconds };
   }
 
   /** Close the connection if the client opened it. */

@@ -245,13 +245,19 @@ export function isNamed(raw: string, name: string): boolean {
   return nameOfMember(raw) === name;
 }
 
-/** The fields the console shows from an INFO reply ("name:value" lines, CRLF). */
-export function serverInfoFromText(text: string): ServerInfo {
+/** Every "name:value" line of an INFO reply (CRLF, "# Section" headings skipped). */
+export function infoFields(text: string): Map<string, string> {
   const fields = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1).trim());
   }
+  return fields;
+}
+
+/** The fields the console shows from an INFO reply. */
+export function serverInfoFromText(text: string): ServerInfo {
+  const fields = infoFields(text);
   return {
     version: fields.get('redis_version') ?? '',
     usedMemory: fields.get('used_memory_human') ?? '',
