@@ -99,6 +99,22 @@ describe('work worker', () => {
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('prints hostile job text inert: an escape sequence in an error or a job name is shown, not acted on', async () => {
+    const path = module('hostile.mjs', `export const jobs = { evil: () => { throw new Error('\\u001b]0;pwned\\u0007\\u001b[2Jgone'); } };`);
+    // A stray job whose name carries a clear-screen sequence, pushed straight into the queue.
+    await t.redis.lpush(keys.queueKey(t.prefix, 'evil'), JSON.stringify({ name: 'x\u001b[2Jy', id: 'i1', t: 1, args: {} }));
+    await new Enqueuer({ redis: t.redis, namespace: t.namespace }).enqueue('evil', {});
+    const child = startCli(['worker', path, ...common()]);
+    const result = collect(child, Date.now(), { timeoutMs: 20_000 });
+    await waitFor(async () => (await t.redis.zcard(keys.deadKey(t.prefix))) + (await t.redis.zcard(keys.retryKey(t.prefix))) === 2, { message: 'both jobs failed' });
+    child.kill('SIGTERM');
+    const { stdout } = await result;
+    expect(stdout).not.toContain('\u001b');
+    expect(stdout).not.toContain('\u0007');
+    expect(stdout).toContain('\\x1b]0;pwned\\x07\\x1b[2Jgone');
+    expect(stdout).toContain('x\\x1b[2Jy');
+  });
+
   it('refuses bad flags', async () => {
     const path = module('ok.mjs', 'export const jobs = { a() {} };');
     expect((await runCli(['worker', path, '--concurrency', '0', ...common()])).code).toBe(2);
