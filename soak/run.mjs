@@ -1,14 +1,18 @@
-// `npm run soak -- --minutes N`: producers and workers on a private Redis with
-// random failures, timeouts and SIGKILLed workers; then an audit that accounts
-// for every enqueued job (completed, queued, in retry, dead) and prints lost
-// and duplicated counts. Zero lost is the bar; duplicates are allowed (at
-// least once) and reported.
+// `npm run soak -- --minutes N [--no-poison]`: producers and workers on a
+// private Redis with random failures, timeouts and SIGKILLed workers, and a
+// mix of poison entries written straight into Redis (poison.mjs); then an
+// audit that accounts for every enqueued job (completed, queued, in retry,
+// dead) and every poison entry (it must be in dead), and prints lost,
+// duplicated and stuck counts. Zero lost and zero stuck is the bar;
+// duplicates are allowed (at least once) and reported.
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { Client, Enqueuer } from '../dist/index.js';
 import { startRedisServer } from '../dist/support/private-redis.js';
+import { PoisonMix } from './poison.mjs';
 
 const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] ?? 1) || 1;
+const withPoison = !process.argv.includes('--no-poison');
 const WORKERS = 2;
 const namespace = 'soak';
 const server = await startRedisServer();
@@ -46,11 +50,16 @@ const chaos = setInterval(() => {
   spawnWorker();
 }, 7000);
 
-log(`running ${minutes} minute(s) with ${WORKERS} workers on ${server.url}`);
+// Poison: a round of raw entries every 3 s (the first round adds a 5 MB and a 200k-deep entry).
+const poison = new PoisonMix(redis, namespace);
+const poisoning = withPoison ? setInterval(() => void poison.inject().catch((error) => log(`poison: ${error}`)), 3000) : undefined;
+
+log(`running ${minutes} minute(s) with ${WORKERS} workers on ${server.url}${withPoison ? ', with poison entries' : ''}`);
 await new Promise((r) => setTimeout(r, minutes * 60_000));
 producing = false;
 await producer;
 clearInterval(chaos);
+clearInterval(poisoning);
 log(`enqueued ${next} jobs, killed ${kills} workers; draining…`);
 
 // Drain: wait until nothing is queued, running or waiting for a retry.
@@ -58,11 +67,11 @@ const client = new Client({ redis: server.url, namespace });
 const deadline = Date.now() + 120_000;
 for (;;) {
   const [queue] = (await client.queues()).filter((q) => q.jobName === 'soak');
-  const { retry } = await client.setCounts();
+  const { retry, scheduled } = await client.setCounts();
   const inProgress = (await redis.keys(`${namespace}:jobs:soak:*:inprogress`)).length;
-  if ((queue?.count ?? 0) === 0 && retry === 0 && inProgress === 0 && (queue?.running ?? 0) === 0) break;
+  if ((queue?.count ?? 0) === 0 && retry === 0 && scheduled === 0 && inProgress === 0 && (queue?.running ?? 0) === 0) break;
   if (Date.now() > deadline) {
-    log(`drain timed out: queued ${queue?.count}, retry ${retry}, in-progress lists ${inProgress}`);
+    log(`drain timed out: queued ${queue?.count}, retry ${retry}, scheduled ${scheduled}, in-progress lists ${inProgress}`);
     break;
   }
   await new Promise((r) => setTimeout(r, 500));
@@ -70,11 +79,16 @@ for (;;) {
 
 // Audit every job number.
 const runs = await redis.hgetall(`${namespace}:soak:runs`);
-const dead = new Set();
-for (const [member] of (await redis.zrange(`${namespace}:dead`, 0, -1, 'WITHSCORES')).flatMap((v, i, all) => (i % 2 ? [] : [[v, all[i + 1]]]))) {
-  dead.add(JSON.parse(member).args.n);
-}
-const queued = new Set((await redis.lrange(`${namespace}:jobs:soak`, 0, -1)).map((m) => JSON.parse(m).args.n));
+// The number a soak job carries; poison entries have none.
+const numberOf = (member) => {
+  try {
+    return JSON.parse(member)?.args?.n;
+  } catch {
+    return undefined;
+  }
+};
+const dead = new Set((await redis.zrange(`${namespace}:dead`, 0, -1)).map(numberOf).filter((n) => n !== undefined));
+const queued = new Set((await redis.lrange(`${namespace}:jobs:soak`, 0, -1)).map(numberOf).filter((n) => n !== undefined));
 let lost = 0;
 let duplicated = 0;
 for (let n = 0; n < next; n++) {
@@ -83,10 +97,17 @@ for (let n = 0; n < next; n++) {
   if (count > 1) duplicated++;
   if (count === 0 && !dead.has(key) && !queued.has(key)) lost++;
 }
+const poisoned = withPoison ? await poison.audit() : undefined;
+const stuck = poisoned ? poisoned.stuck.length + poisoned.inProgressEntries + (poisoned.lock !== 0 || poisoned.lockShares !== 0 ? 1 : 0) : 0;
 console.log(
-  JSON.stringify({ minutes, enqueued: next, completed: Object.keys(runs).length, dead: dead.size, stillQueued: queued.size, workersKilled: kills, lost, duplicated }, null, 2),
+  JSON.stringify(
+    { minutes, enqueued: next, completed: Object.keys(runs).length, dead: dead.size, stillQueued: queued.size, workersKilled: kills, lost, duplicated, poison: poisoned, stuck },
+    null,
+    2,
+  ),
 );
-console.log(lost === 0 ? 'PASS: zero lost' : `FAIL: ${lost} lost`);
+const ok = lost === 0 && stuck === 0;
+console.log(ok ? 'PASS: zero lost, zero stuck' : `FAIL: ${lost} lost, ${stuck} stuck`);
 for (const child of workers) child.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 2500));
 for (const child of workers) child.kill('SIGKILL');
@@ -94,4 +115,4 @@ await enqueuer.close();
 await client.close();
 redis.disconnect();
 await server.stop();
-process.exit(lost === 0 ? 0 : 1);
+process.exit(ok ? 0 : 1);

@@ -10,6 +10,8 @@ const ledger = new Redis(url);
 const pool = new WorkerPool({ redis: url, namespace, concurrency: 20 });
 const options = { maxFails: 3, timeoutMs: 200, backoff: () => 1 };
 pool.job('soak', options, async (job) => {
+  // The poison mix (poison.mjs): entries that decode as jobs must still end in dead.
+  if (job.args?.poison) throw new Error('poison entry');
   const roll = Math.random();
   if (roll < 0.05) throw new Error('random failure');
   if (roll < 0.06) await new Promise((r) => setTimeout(r, 400)); // times out
