@@ -1,6 +1,7 @@
 // Rendering results: tables for people, JSON for pipes. stdout carries only
 // the result; progress and notices go to stderr so `--json` output can be piped.
 import type { Writable } from 'node:stream';
+import Table from 'cli-table3';
 import { fitTable, type ColumnSpec } from '../support/columns.js';
 import { inert } from '../support/inert.js';
 
@@ -18,9 +19,17 @@ export function terminalWidth(stream: Writable): number {
   return isTTY && columns && columns > 0 ? columns : 80;
 }
 
-const BORDER = { top: ['┌', '┬', '┐'], middle: ['├', '┼', '┤'], bottom: ['└', '┴', '┘'] } as const;
 const GREY = (s: string) => `\x1b[90m${s}\x1b[39m`;
 const CYAN = (s: string) => `\x1b[36m${s}\x1b[39m`;
+// No rule between rows (a page of 20 jobs stays 24 lines); the rule under
+// the titles is added after drawing.
+const FRAME = {
+  top: '─', 'top-mid': '┬', 'top-left': '┌', 'top-right': '┐',
+  bottom: '─', 'bottom-mid': '┴', 'bottom-left': '└', 'bottom-right': '┘',
+  left: '│', 'left-mid': '', mid: '', 'mid-mid': '', right: '│', 'right-mid': '', middle: '│',
+} as const;
+const paint = (chars: typeof FRAME, how: (s: string) => string) =>
+  Object.fromEntries(Object.entries(chars).map(([part, char]) => [part, char === '' ? '' : how(char)]));
 
 export interface TableOptions {
   /** Total width the table may take, borders included (default 80). */
@@ -32,20 +41,26 @@ export interface TableOptions {
  * A boxed table that fits `width`: every cell is made inert and kept to one
  * line; long values are cut (names in the middle), and when the titles alone
  * do not fit, the lowest-ranked columns are left out (`--json` has them all).
+ * The layout is worked out here (support/columns.ts); cli-table3 draws it.
  */
 export function renderColumns<Row>(specs: readonly ColumnSpec<Row>[], rows: readonly Row[], { width = 80, color = false }: TableOptions = {}): string {
   // "│ " before the first cell, " │ " between cells, " │" after the last.
   const table = fitTable(specs, rows, Math.max(1, width - 4), 3);
-  const border = color ? GREY : (s: string) => s;
-  const rule = ([left, cross, right]: readonly string[]) => border(left + table.widths.map((w) => '─'.repeat(w + 2)).join(cross) + right);
-  const line = (cells: string[]) => `${border('│')} ${cells.join(` ${border('│')} `)} ${border('│')}`;
-  return [
-    rule(BORDER.top),
-    line(color ? table.titles.map(CYAN) : table.titles),
-    rule(BORDER.middle),
-    ...table.cells.map(line),
-    rule(BORDER.bottom),
-  ].join('\n');
+  const drawn = new Table({
+    head: color ? table.titles.map(CYAN) : table.titles,
+    // Each cell is already exactly its column's width; one space of padding each side.
+    colWidths: table.widths.map((w) => w + 2),
+    wordWrap: false,
+    // Colour is applied here, when the caller asked for it: cli-table3's own
+    // styling asks the colour library, which decides by stdout, not by `color`.
+    chars: color ? paint(FRAME, GREY) : FRAME,
+    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1 },
+  });
+  for (const cells of table.cells) drawn.push(cells);
+  const lines = drawn.toString().split('\n');
+  const rule = `├${table.widths.map((w) => '─'.repeat(w + 2)).join('┼')}┤`;
+  lines.splice(2, 0, color ? GREY(rule) : rule);
+  return lines.join('\n');
 }
 
 /** Writes a table sized to the stream's terminal (80 columns when it is not one). */
