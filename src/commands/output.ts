@@ -79,6 +79,39 @@ export function notice(text: string): string {
   return `${inert(text)}\n`;
 }
 
+export interface LineWriter {
+  /** Writes text, waiting while the stream's buffer is full, so a fast producer never piles output up in memory. */
+  write(text: string): Promise<void>;
+  /** The reader went away (EPIPE: `| head`); later writes are dropped. */
+  readonly closed: boolean;
+}
+
+/** A writer for streamed output (a million NDJSON lines) that keeps memory flat. */
+export function lineWriter(stream: Writable): LineWriter {
+  let closed = false;
+  stream.once('error', () => {
+    closed = true;
+  });
+  return {
+    get closed() {
+      return closed;
+    },
+    async write(text) {
+      if (closed || text === '') return;
+      if (stream.write(text)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          stream.off('close', done);
+          resolve();
+        };
+        stream.on('drain', done).on('error', done).on('close', done);
+      });
+    },
+  };
+}
+
 export function writeJson(stream: Writable, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }

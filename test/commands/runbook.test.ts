@@ -80,11 +80,15 @@ describe('listing commands', () => {
     const page1 = (await json('dead')) as { count: number; jobs: Array<{ id: string }> };
     expect(page1.count).toBe(26);
     expect(page1.jobs.map((j) => j.id)).toEqual((await client.deadJobs(1)).jobs.map((j) => j.id));
-    const all = (await json('dead', '--all')) as { jobs: unknown[] };
-    expect(all.jobs).toHaveLength(26);
-    const sms = (await json('dead', '--all', '--job', 'sms')) as { count: number; jobs: Array<{ name: string }> };
-    expect(sms.count).toBe(1);
-    expect(sms.jobs[0]!.name).toBe('sms');
+    // --all streams NDJSON: one job a line, in score order, equal to the Client's entries.
+    const all = await work('dead', '--all', '--json');
+    const lines = all.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string });
+    expect(lines.map((j) => j.id)).toEqual([...(await client.deadJobs(1)).jobs, ...(await client.deadJobs(2)).jobs].map((j) => j.id));
+    expect(lines[0]).toEqual(JSON.parse(JSON.stringify((await client.deadJobs(1)).jobs[0])));
+    const sms = (await work('dead', '--all', '--ndjson', '--job', 'sms')).stdout.trimEnd().split('\n');
+    expect(sms.map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(['sms']);
+    const table = await work('dead', '--all');
+    expect(table.stdout.match(/^│ d0/gm)).toHaveLength(25);
     expect(((await json('retry')) as { count: number }).count).toBe(0);
     await new Enqueuer({ redis: t.redis, namespace: t.namespace }).enqueueIn('later', 600, { x: 1 });
     expect(((await json('scheduled')) as { jobs: Array<{ name: string }> }).jobs[0]!.name).toBe('later');
