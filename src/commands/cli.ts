@@ -5,10 +5,13 @@
 import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { errorMessage } from '../engine/errors.js';
-import { commandHelp, GLOBAL_FLAGS, makeConnector, resolveGlobals, type CommandContext } from './command.js';
+import { commandHelp, flagLines, GLOBAL_FLAGS, redisAccess, resolveGlobals, type CommandContext } from './command.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, UsageError } from './exit-codes.js';
-import { maskSecrets } from './redis-url.js';
+import { maskSecrets, urlSecrets } from './redis-url.js';
 import { COMMANDS } from './registry.js';
+
+const ARGV_PASSWORD_WARNING =
+  'work: warning: the Redis password is on the command line, where other users of this machine can read it; use REDIS_URL or --redis-password-file instead';
 
 function rootHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
@@ -24,10 +27,13 @@ function rootHelp(): string {
     ...lines,
     '',
     'Global options',
-    '  --redis URL          Redis URL (env REDIS_URL; default redis://127.0.0.1:6379; rediss:// for TLS)',
-    '  -n, --namespace NS   gocraft namespace (env WORK_NAMESPACE; default "work")',
-    '  --json               machine-readable JSON on stdout',
-    '  --tls-ca FILE        trust this PEM CA file for rediss:// (env WORK_TLS_CA)',
+    ...flagLines(GLOBAL_FLAGS, true),
+    '',
+    'Passwords',
+    '  A password inside --redis is visible to other users of this machine (ps, /proc)',
+    '  until work starts. Keep it out of the command line: put the URL in REDIS_URL, or',
+    '  the password alone in a file (--redis-password-file, with the user in the URL:',
+    '  redis://work@host). Messages always mask it.',
     '',
     EXIT_CODES_HELP,
   ].join('\n');
@@ -96,7 +102,6 @@ export async function main(argv: string[]): Promise<number> {
   });
   // meow renames the process after the package ("work"); say which command this is again.
   process.title = `work ${name}`;
-  const global = resolveGlobals(cli.flags, process.env);
 
   const controller = new AbortController();
   let signals = 0;
@@ -113,7 +118,15 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // Until the settings are read, mask at least what the command line and REDIS_URL carry.
+  let redact = (text: string) => maskSecrets(maskSecrets(text, String((cli.flags as Record<string, unknown>).redis ?? '')), process.env.REDIS_URL ?? '');
   try {
+    const global = resolveGlobals(cli.flags, process.env);
+    redact = (text) => maskSecrets(text, global.redisUrl);
+    if (global.redisFrom === '--redis' && urlSecrets(global.redisUrl, global.redisPasswordFile !== undefined).length > 0) process.stderr.write(`${ARGV_PASSWORD_WARNING}\n`);
+    // Reads --tls-ca and the password file here, so a bad file is a usage error before the command starts.
+    const access = redisAccess(global);
+    redact = access.redact;
     const ctx: CommandContext = {
       input: cli.input,
       flags: cli.flags,
@@ -121,14 +134,12 @@ export async function main(argv: string[]): Promise<number> {
       stdout: process.stdout,
       stderr: process.stderr,
       signal: controller.signal,
-      // Reads --tls-ca here, so a bad CA file is a usage error before the command starts.
-      connect: makeConnector(global),
+      ...access,
     };
     return (await command.run(ctx)) ?? EXIT.ok;
   } catch (error) {
     const code = exitCodeFor(error);
-    const message = maskSecrets(errorMessage(error), global.redisUrl);
-    process.stderr.write(`work ${name}: ${message}\n`);
+    process.stderr.write(`work ${name}: ${redact(errorMessage(error))}\n`);
     if (code === EXIT.usage || error instanceof UsageError) process.stderr.write(`Usage: ${command.usage}\n`);
     return code;
   } finally {

@@ -13,7 +13,7 @@ export const EXIT_CODES_HELP = `Exit codes
   0  success
   1  the operation failed
   2  usage error (unknown flag, bad JSON, missing argument)
-  3  Redis unreachable
+  3  Redis unreachable, or it refused the credentials
   4  a job ID was not found`;
 
 /** Bad command-line input: printed with the usage line, exit 2. */
@@ -24,6 +24,18 @@ export class UsageError extends Error {
 /** Redis did not answer: exit 3. The message carries the masked URL and the cause. */
 export class RedisUnreachableError extends Error {
   override name = 'RedisUnreachableError';
+}
+
+/** Redis refused the credentials (or wants some): exit 3 as well, with a message saying so. */
+export class RedisCredentialsError extends RedisUnreachableError {
+  override name = 'RedisCredentialsError';
+  constructor(
+    message: string,
+    /** The ACL user that was refused ("default" without one). */
+    readonly user: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Some IDs were not found (others may have been handled): exit 4. */

@@ -2,10 +2,10 @@
 // start-up so a bad file is a usage error (exit 2) naming the file, not a TLS
 // failure (exit 3) on the first connection.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { GlobalOptions } from './command.js';
 import { UsageError } from './exit-codes.js';
 import { maskRedisUrl, validateRedisUrl } from './redis-url.js';
+import { readSettingFile } from './setting-file.js';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -22,13 +22,7 @@ export function loadTlsCa(global: GlobalOptions): string | undefined {
     if (from === 'WORK_TLS_CA') return undefined;
     throw new UsageError(`${from} is for TLS, but ${maskRedisUrl(global.redisUrl)} is plain redis://: use a rediss:// URL or drop ${from}`);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`${from} ${file}: cannot read the CA file (${code})`);
-  }
+  const text = readSettingFile(from, file, 'CA file');
   const blocks = text.match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0) {
     throw new UsageError(`${from} ${file}: not a PEM CA file (no "-----BEGIN CERTIFICATE-----" block)`);

@@ -9,6 +9,7 @@ import { WorkerPool } from '../engine/worker-pool.js';
 import type { Command, CommandContext } from './command.js';
 import { UsageError } from './exit-codes.js';
 import { jobLogger } from './job-log.js';
+import { connectWorker } from './worker-connection.js';
 
 export const command: Command = {
   usage: 'work worker <handlers-module> [--concurrency N] [--jobs a,b] [--grace SECONDS]',
@@ -38,7 +39,7 @@ export const command: Command = {
     const concurrency = (ctx.flags.concurrency as number | undefined) ?? handlers.concurrency ?? 10;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
 
-    const redis = await ctx.connect({ persistent: true });
+    const redis = await connectWorker(ctx);
     const pool = new WorkerPool({ redis, namespace: ctx.global.namespace, concurrency });
     for (const m of handlers.middleware) pool.use(m);
     for (const job of handlers.jobs) {

@@ -26,8 +26,20 @@ export function openConnection(input: RedisInput | undefined, overrides: RedisOp
   } else {
     redis = new Redis({ ...input, ...overrides });
   }
+  if (owned) quietConnectionErrors(redis);
   defineScripts(redis);
   return { redis, owned };
+}
+
+/**
+ * A client with no 'error' listener makes ioredis print "[ioredis] Unhandled
+ * error event" and a stack on every failed reconnect. A failure already
+ * reaches the caller as the rejection of each call that fails, and a pool
+ * reports outages through its own listener, so a client we create says
+ * nothing more. A client the caller passed in is theirs to listen to.
+ */
+function quietConnectionErrors(redis: Redis): void {
+  redis.on('error', () => undefined);
 }
 
 export async function closeConnection(connection: Connection): Promise<void> {
