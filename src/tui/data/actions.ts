@@ -28,8 +28,10 @@ export async function runConfirmed(client: Client, action: ConfirmAction): Promi
       await deleteJob(client, action.set, action.id);
       return `deleted ${action.set} job ${action.name} (${action.id})`;
     case 'retry-all-dead': {
-      const { retried, total } = await client.retryAllDeadJobs();
-      return `retried ${retried} of ${total} dead jobs`;
+      const { retried, total, left, changed } = await client.retryAllDeadJobs();
+      // Exactly what moved first; then where the rest went, if anywhere.
+      const rest = [changed > 0 ? `${changed} changed meanwhile` : '', left > 0 ? `${left} left in dead (undecodable)` : ''].filter(Boolean);
+      return `retried ${retried} of ${total} dead jobs${rest.length > 0 ? `; ${rest.join('; ')}` : ''}`;
     }
     case 'delete-all-dead': {
       const { deleted } = await client.deleteAllDeadJobs();
