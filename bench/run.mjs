@@ -1,7 +1,8 @@
 // `npm run bench`: work and BullMQ side by side on one private redis-server,
 // alternating, several runs, medians and ratios; results in bench/results/.
 // Flags: --runs N (default 3), --quick (smaller sizes), --only a,b (scenario names).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client, Enqueuer } from '../dist/index.js';
@@ -18,7 +19,7 @@ const value = (name, fallback) => {
 };
 const quick = flag('quick');
 const runs = Number(value('runs', quick ? 1 : 3));
-const only = value('only', 'throughput,memory,latency,console,repair').split(',');
+const only = value('only', 'throughput,memory,latency,console,listing,repair').split(',');
 const SIZES = {
   jobs: quick ? 20_000 : 100_000,
   latencySeconds: quick ? 5 : 20,
@@ -121,6 +122,43 @@ async function latencyRun(lib) {
   return { p50: steady.p50, p99: steady.p99, max: steady.max, received: steady.count, idlePickupMs: median(idle) };
 }
 
+/**
+ * Runs the built `work` CLI as an operator would, with a PING probe on
+ * another connection: wall time, the child's peak RSS (VmHWM, read from /proc
+ * until it exits) and the longest PING. Output lines are counted, and kept
+ * only when short (a --json summary).
+ */
+async function runCliMeasured(cliArgs) {
+  const probe = startWorkerProcess('./workers/ping-probe.mjs', [server.url]);
+  await probe.nextLine();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [new URL('../dist/commands/cli.js', import.meta.url).pathname, ...cliArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let lines = 0;
+  let head = '';
+  child.stdout.on('data', (chunk) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    if (head.length < 4096) head += chunk.toString();
+  });
+  let peakKiB = 0;
+  const sample = () => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKiB = Math.max(peakKiB, Number(hwm[1]));
+    } catch {
+      // exited between two samples
+    }
+  };
+  const timer = setInterval(sample, 20);
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  clearInterval(timer);
+  const seconds = (performance.now() - t0) / 1000;
+  probe.send('report');
+  const { worstPingMs } = JSON.parse(await probe.nextLine());
+  await probe.exited;
+  if (code !== 0) throw new Error(`work ${cliArgs[0]} exited with ${code}`);
+  return { seconds, peakRssMiB: peakKiB / 1024, worstPingMs, lines, stdout: head };
+}
+
 async function compare(name, run, metrics) {
   console.error(`bench: ${name}…`);
   const samples = { work: [], bullmq: [] };
@@ -161,7 +199,7 @@ if (only.includes('latency')) {
 }
 
 // ---- 4 and 5: console cost and bulk repair (work only) ----------------------
-if (only.includes('console') || only.includes('repair')) {
+if (only.includes('console') || only.includes('listing') || only.includes('repair')) {
   const ns = fresh('work');
   console.error(`bench: seeding 1,000 queues, 100 pools and ${SIZES.dead} dead jobs…`);
   await seedConsoleCluster(admin, ns, SIZES.dead);
@@ -185,19 +223,24 @@ if (only.includes('console') || only.includes('repair')) {
   rows.push({ scenario: 'console', metric: 'work top refresh: Redis time', work: median(refreshes.map((r) => r.redisMs)), unit: 'ms', better: 'lower' });
   rows.push({ scenario: 'console', metric: 'work top refresh: wall time', work: median(refreshes.map((r) => r.wallMs)), unit: 'ms', better: 'lower' });
 
+  if (only.includes('listing')) {
+    console.error(`bench: work dead --all --json on ${SIZES.dead} dead jobs, probing Redis with PING every 10 ms…`);
+    const run = await runCliMeasured(['dead', '--all', '--json', '--redis', server.url, '-n', ns]);
+    results.scenarios.listing = run;
+    rows.push({ scenario: 'listing', metric: `dead --all --json, ${SIZES.dead} jobs: wall time`, work: run.seconds, unit: 's', better: 'lower' });
+    rows.push({ scenario: 'listing', metric: 'dead --all --json: peak RSS', work: run.peakRssMiB, unit: 'MiB', better: 'lower' });
+    rows.push({ scenario: 'listing', metric: 'dead --all --json: longest Redis stall (PING)', work: run.worstPingMs, unit: 'ms', better: 'lower' });
+    if (run.lines !== SIZES.dead) console.error(`bench: listing printed ${run.lines} lines, expected ${SIZES.dead}`);
+  }
+
   if (only.includes('repair')) {
-    console.error(`bench: retry-all on ${SIZES.dead} dead jobs, probing Redis with PING every 10 ms…`);
-    const probe = startWorkerProcess('./workers/ping-probe.mjs', [server.url]);
-    await probe.nextLine();
-    const t0 = performance.now();
-    const { retried, total } = await client.retryAllDeadJobs();
-    const seconds = (performance.now() - t0) / 1000;
-    probe.send('report');
-    const { worstPingMs } = JSON.parse(await probe.nextLine());
-    await probe.exited;
-    results.scenarios.repair = { retried, total, seconds, worstPingMs };
-    rows.push({ scenario: 'repair', metric: `retry-dead --all on ${retried} dead jobs`, work: seconds, unit: 's', better: 'lower' });
-    rows.push({ scenario: 'repair', metric: 'longest Redis stall meanwhile (PING)', work: worstPingMs, unit: 'ms', better: 'lower' });
+    console.error(`bench: work retry-dead --all on ${SIZES.dead} dead jobs, probing Redis with PING every 10 ms…`);
+    const run = await runCliMeasured(['retry-dead', '--all', '--json', '--redis', server.url, '-n', ns]);
+    const { retried, total } = JSON.parse(run.stdout);
+    results.scenarios.repair = { retried, total, ...run, stdout: undefined };
+    rows.push({ scenario: 'repair', metric: `retry-dead --all on ${retried} dead jobs`, work: run.seconds, unit: 's', better: 'lower' });
+    rows.push({ scenario: 'repair', metric: 'retry-dead --all: peak RSS', work: run.peakRssMiB, unit: 'MiB', better: 'lower' });
+    rows.push({ scenario: 'repair', metric: 'longest Redis stall meanwhile (PING)', work: run.worstPingMs, unit: 'ms', better: 'lower' });
   }
   redis.disconnect();
 }
@@ -213,6 +256,9 @@ const TARGETS = {
   [`work top refresh: round trips (${SIZES.dead} dead)`]: (r) => r.work <= 10,
   [`retry-dead --all on ${SIZES.dead} dead jobs`]: (r) => r.work <= 15 * (SIZES.dead / 1_000_000),
   'longest Redis stall meanwhile (PING)': (r) => r.work <= 50,
+  [`dead --all --json, ${SIZES.dead} jobs: wall time`]: (r) => r.work <= 30 * (SIZES.dead / 1_000_000),
+  'dead --all --json: peak RSS': (r) => r.work <= 150,
+  'dead --all --json: longest Redis stall (PING)': (r) => r.work <= 50,
 };
 const fmt = (n) => (n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
 const lines = [
