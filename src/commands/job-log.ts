@@ -1,10 +1,16 @@
 // One line per job outcome for `work worker`: text for people, JSON lines with --json.
 import type { WorkerPool } from '../engine/worker-pool.js';
-import { errorMessage } from '../engine/errors.js';
 import { inert } from '../support/inert.js';
 import type { CommandContext } from './command.js';
 
-export function jobLogger(ctx: CommandContext, pool: WorkerPool): { notice(message: string): void } {
+export interface WorkerLog {
+  /** A record for --json, the text otherwise; on stdout beside the job lines. */
+  line(record: Record<string, unknown>, text: string): void;
+  notice(message: string): void;
+}
+
+/** Job outcomes only: the pool's 'error' events are worker-outages.ts's to report. */
+export function jobLogger(ctx: CommandContext, pool: WorkerPool): WorkerLog {
   const json = ctx.global.json;
   const line = (record: Record<string, unknown>, text: string) => {
     if (json) ctx.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
@@ -26,8 +32,8 @@ export function jobLogger(ctx: CommandContext, pool: WorkerPool): { notice(messa
   pool.on('pool:reaped', ({ deadPoolId, requeued }) =>
     line({ event: 'reaped', deadPoolId, requeued }, `reaped dead pool ${deadPoolId}: ${requeued} job(s) requeued`),
   );
-  pool.on('error', ({ op, error }) => ctx.stderr.write(`work worker: ${op}: ${inert(errorMessage(error))}\n`));
   return {
+    line,
     notice: (message) => ctx.stderr.write(`${message}\n`),
   };
 }

@@ -10,6 +10,7 @@ import type { Command, CommandContext } from './command.js';
 import { UsageError } from './exit-codes.js';
 import { jobLogger } from './job-log.js';
 import { connectWorker } from './worker-connection.js';
+import { watchOutages } from './worker-outages.js';
 
 export const command: Command = {
   usage: 'work worker <handlers-module> [--concurrency N] [--jobs a,b] [--grace SECONDS]',
@@ -49,6 +50,7 @@ export const command: Command = {
       if (!only || only.includes(p.job)) pool.periodic(p.spec, p.job);
     }
     const log = jobLogger(ctx, pool);
+    watchOutages(ctx, redis, pool, log);
     await pool.start();
     log.notice(`worker pool ${pool.id} started: ${pool.jobNames.join(', ')} (concurrency ${concurrency}, namespace "${ctx.global.namespace}")`);
     await waitForAbort(ctx);
