@@ -3,15 +3,13 @@
 // no heartbeat) shorter and longer than the heartbeat's dead-after, and one
 // that allocates until the process runs out of heap. A pool in this process
 // watches them (reaper and presence), as another host of the cluster would.
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { decodeJob } from '../../src/engine/job.js';
 import { deadKey, rescuesKey } from '../../src/engine/keys.js';
 import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/worker-pool.js';
-import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
+import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost, runsFromHash } from '../support/audit.js';
-import { killWorker, spawnFaultWorker, useCleanups, type WorkerProcess } from '../support/fault-env.js';
+import { FAULT_TIMINGS, killWorker, privateRedis, spawnFaultWorker, useCleanups, type WorkerProcess } from '../support/fault-env.js';
 import { waitFor } from '../support/wait.js';
 
 const cleanup = useCleanups();
@@ -20,12 +18,7 @@ const P = `${NS}:`;
 const RUNS = `${P}audit:runs`;
 
 async function cluster(timings: WorkerPoolOptions) {
-  const server = await startRedisServer();
-  cleanup(() => server.stop());
-  const redis = new Redis(server.url);
-  cleanup(() => redis.disconnect());
-  const enqueuer = new Enqueuer({ redis: server.url, namespace: NS });
-  cleanup(() => enqueuer.close());
+  const { server, redis, enqueuer } = await privateRedis(cleanup, NS);
   const reaped: Array<{ dead: string; requeued: number }> = [];
   /** The watching pool: runs what it rescues (without hogging this process) and records runs as the workers do. */
   const watcher = async (names: string[]) => {
@@ -47,7 +40,7 @@ async function cluster(timings: WorkerPoolOptions) {
     return w;
   };
   const audit = (ids: string[], names: string[]) => auditAtRest(async () => auditJobs(redis, P, { ids, runs: await runsFromHash(redis, RUNS), names }));
-  return { server, redis, enqueuer, reaped, watcher, worker, audit };
+  return { redis, enqueuer, reaped, watcher, worker, audit };
 }
 
 describe.skipIf(!redisServerAvailable())('handlers that take their worker process down', () => {
@@ -56,7 +49,7 @@ describe.skipIf(!redisServerAvailable())('handlers that take their worker proces
     ['shorter than dead-after: the pool is not reaped, the job runs once', 1500, 4000, 1],
     ['longer than dead-after: the pool is reaped, the job runs again elsewhere', 5000, 2000, 2],
   ])('a handler holding the event loop %s', { timeout: 40_000 }, async (_label, blockMs, deadAfterMs, runsOfHog) => {
-    const timings = { concurrency: 2, heartbeatIntervalMs: 300, deadAfterMs, reaperIntervalMs: 300, requeuerIntervalMs: 100 };
+    const timings = { ...FAULT_TIMINGS, concurrency: 2, deadAfterMs };
     const c = await cluster(timings);
     const hogger = c.worker();
     const hoggerId = await hogger.ready;
@@ -88,7 +81,7 @@ describe.skipIf(!redisServerAvailable())('handlers that take their worker proces
   });
 
   it('a handler that exhausts the heap (--max-old-space-size=64) kills each worker that takes it until maxRescues sends it to dead; the jobs beside it all run', { timeout: 60_000 }, async () => {
-    const timings = { concurrency: 2, heartbeatIntervalMs: 300, deadAfterMs: 2000, reaperIntervalMs: 300, requeuerIntervalMs: 100 };
+    const timings = { ...FAULT_TIMINGS, concurrency: 2 };
     const c = await cluster(timings);
     // A supervisor's restart loop: one worker, started again each time it dies.
     const workers: WorkerProcess[] = [];

@@ -6,30 +6,26 @@
 // jobs. When the link heals, everything the partitioned pool sent meanwhile
 // arrives late: its acknowledgements of rescued jobs must change nothing (no
 // double acknowledgement, no lock count below what runs), and it must work on.
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { workerPoolsKey } from '../../src/engine/keys.js';
 import { WorkerPool } from '../../src/engine/worker-pool.js';
-import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
+import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
-import { useCleanups } from '../support/fault-env.js';
+import { FAULT_TIMINGS, privateRedis, useCleanups } from '../support/fault-env.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { waitFor } from '../support/wait.js';
 
 const cleanup = useCleanups();
 const NS = 'part';
 const CONCURRENCY = 4;
-const TIMINGS = { concurrency: CONCURRENCY, heartbeatIntervalMs: 300, deadAfterMs: 2000, reaperIntervalMs: 300, requeuerIntervalMs: 100 };
+const TIMINGS = { ...FAULT_TIMINGS, concurrency: CONCURRENCY };
 
 describe.skipIf(!redisServerAvailable())('a pool partitioned from Redis without its sockets closing', () => {
   it('is found dead by a directly connected pool, its jobs rescued, and nothing lost or double-counted when it heals', { timeout: 40_000 }, async () => {
-    const server = await startRedisServer();
-    cleanup(() => server.stop());
+    const { server, redis, ids, enqueue: enqueueJobs } = await privateRedis(cleanup, NS);
+    const enqueue = (n: number, ms: number) => enqueueJobs(n, { name: 'work', args: { ms } });
     const proxy = await startTcpProxy({ port: server.port });
     cleanup(() => proxy.close());
-    const redis = new Redis(server.url);
-    cleanup(() => redis.disconnect());
 
     const runs = new Map<string, number>();
     const ranBy = new Map<string, string[]>();
@@ -45,14 +41,6 @@ describe.skipIf(!redisServerAvailable())('a pool partitioned from Redis without 
       });
       cleanup(() => pool.stop({ graceMs: 2000 }));
       return pool;
-    };
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: NS });
-    cleanup(() => enqueuer.close());
-    const ids: string[] = [];
-    const enqueue = async (n: number, ms: number) => {
-      const jobs = await enqueuer.enqueueBulk(Array.from({ length: n }, () => ({ name: 'work', args: { ms } })));
-      ids.push(...jobs.map((j) => j.id));
-      return jobs.map((j) => j.id);
     };
 
     const cut = makePool(proxy.url);

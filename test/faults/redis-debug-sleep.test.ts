@@ -6,11 +6,10 @@
 // reaped for that: nothing lost, nothing run twice.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { WorkerPool } from '../../src/engine/worker-pool.js';
-import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
+import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
-import { useCleanups } from '../support/fault-env.js';
+import { privateRedis, useCleanups } from '../support/fault-env.js';
 import { waitFor } from '../support/wait.js';
 
 const cleanup = useCleanups();
@@ -19,8 +18,7 @@ const SLEEP_S = 5;
 
 describe.skipIf(!redisServerAvailable())('Redis DEBUG SLEEP longer than a heartbeat', () => {
   it('loses no job, runs none twice and reaps no live pool', { timeout: 40_000 }, async () => {
-    const server = await startRedisServer(['--enable-debug-command', 'local']);
-    cleanup(() => server.stop());
+    const { server, redis, enqueuer } = await privateRedis(cleanup, NS, ['--enable-debug-command', 'local']);
     const runs = new Map<string, number>();
     const reaped: string[] = [];
     const pools = [0, 1].map(() => {
@@ -43,8 +41,6 @@ describe.skipIf(!redisServerAvailable())('Redis DEBUG SLEEP longer than a heartb
       return pool;
     });
     for (const pool of pools) await pool.start();
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: NS });
-    cleanup(() => enqueuer.close());
     const jobs = await enqueuer.enqueueBulk(Array.from({ length: 16 }, (_, i) => ({ name: 'slow', args: { i } })));
     await waitFor(() => pools.every((p) => p.busy === 4), { message: 'both pools busy' });
     // Both pools must have judged others on fresh heartbeats before the sleep, as in a live cluster.
@@ -56,8 +52,6 @@ describe.skipIf(!redisServerAvailable())('Redis DEBUG SLEEP longer than a heartb
     await sleeper.call('DEBUG', 'SLEEP', String(SLEEP_S));
     const sleptMs = Date.now() - startedAt;
 
-    const redis = new Redis(server.url);
-    cleanup(() => redis.disconnect());
     await waitFor(() => jobs.every((j) => runs.has(j.id)), { timeoutMs: 20_000, message: 'every job to run' });
     await Promise.all(pools.map((p) => p.drain()));
     const audit = await auditAtRest(() => auditJobs(redis, `${NS}:`, { ids: jobs.map((j) => j.id), runs, names: ['slow'] }));

@@ -4,34 +4,22 @@
 // that vanished. Another pool reaps it and runs its jobs; the frozen pool,
 // once resumed, finishes the same jobs: those run twice. The test counts them
 // and holds the count to the frozen pool's concurrency, the most it can hold.
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { workerPoolsKey } from '../../src/engine/keys.js';
-import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
+import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost, runsFromHash } from '../support/audit.js';
-import { killWorker, spawnFaultWorker, useCleanups } from '../support/fault-env.js';
+import { FAULT_TIMINGS, killWorker, privateRedis, spawnFaultWorker, useCleanups } from '../support/fault-env.js';
 import { waitFor } from '../support/wait.js';
 
 const cleanup = useCleanups();
 const NS = 'freeze';
 const CONCURRENCY = 4;
-const TIMINGS = { concurrency: CONCURRENCY, heartbeatIntervalMs: 300, deadAfterMs: 2000, reaperIntervalMs: 300, requeuerIntervalMs: 100 };
+const TIMINGS = { ...FAULT_TIMINGS, concurrency: CONCURRENCY };
 
 describe.skipIf(!redisServerAvailable())('a worker process frozen past its dead-after', () => {
   it('has its jobs rescued by another pool; what it then finishes too runs twice, at most its concurrency', { timeout: 60_000 }, async () => {
-    const server = await startRedisServer();
-    cleanup(() => server.stop());
-    const redis = new Redis(server.url);
-    cleanup(() => redis.disconnect());
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: NS });
-    cleanup(() => enqueuer.close());
-    const ids: string[] = [];
-    const enqueue = async (n: number, ms: number) => {
-      const jobs = await enqueuer.enqueueBulk(Array.from({ length: n }, () => ({ name: 'work', args: { ms } })));
-      ids.push(...jobs.map((j) => j.id));
-      return jobs.map((j) => j.id);
-    };
+    const { server, redis, ids, enqueue: enqueueJobs } = await privateRedis(cleanup, NS);
+    const enqueue = (n: number, ms: number) => enqueueJobs(n, { name: 'work', args: { ms } });
 
     const frozen = spawnFaultWorker(server.url, NS, TIMINGS);
     cleanup(() => killWorker(frozen));

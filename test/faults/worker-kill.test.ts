@@ -1,23 +1,18 @@
 // Worker processes SIGKILLed every few seconds while producers keep
 // enqueueing: every job whose enqueue resolved runs, nothing stays in an
 // in-progress list, and lock counts come back to 0.
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
+import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost, runsFromHash } from '../support/audit.js';
-import { killWorker, spawnFaultWorker, useCleanups, type WorkerProcess } from '../support/fault-env.js';
+import { FAULT_TIMINGS, killWorker, privateRedis, spawnFaultWorker, useCleanups, type WorkerProcess } from '../support/fault-env.js';
 
 const cleanup = useCleanups();
 const NS = 'kill';
-const TIMINGS = { concurrency: 10, heartbeatIntervalMs: 300, deadAfterMs: 2000, reaperIntervalMs: 300, requeuerIntervalMs: 100 };
+const TIMINGS = { ...FAULT_TIMINGS, concurrency: 10 };
 
 describe.skipIf(!redisServerAvailable())('worker processes killed under load', () => {
   it('loses no job when a worker is SIGKILLed every 2.5 s', { timeout: 60_000 }, async () => {
-    const server = await startRedisServer();
-    cleanup(() => server.stop());
-    const redis = new Redis(server.url);
-    cleanup(() => redis.disconnect());
+    const { server, redis, ids, enqueue } = await privateRedis(cleanup, NS);
     const workers = new Set<WorkerProcess>();
     const spawnWorker = async () => {
       const worker = spawnFaultWorker(server.url, NS, TIMINGS);
@@ -28,14 +23,10 @@ describe.skipIf(!redisServerAvailable())('worker processes killed under load', (
     };
     await Promise.all([spawnWorker(), spawnWorker()]);
 
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: NS });
-    cleanup(() => enqueuer.close());
-    const ids: string[] = [];
     let producing = true;
     const producer = (async () => {
       while (producing) {
-        const jobs = await enqueuer.enqueueBulk(Array.from({ length: 20 }, (_, i) => ({ name: 'work', args: { ms: 5 + ((ids.length + i) % 40) } })));
-        ids.push(...jobs.map((j) => j.id));
+        await enqueue(20, { name: 'work', args: { ms: 5 + (ids.length % 40) } });
         await new Promise((r) => setTimeout(r, 40));
       }
     })();

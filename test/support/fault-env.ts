@@ -3,9 +3,15 @@
 // failing test still stops its processes and private servers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
+import { Enqueuer, type BulkJob } from '../../src/engine/enqueuer.js';
 import type { WorkerPoolOptions } from '../../src/engine/worker-pool.js';
+import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { waitFor } from './wait.js';
+
+/** Short timings for every pool of a fault test: a pool is dead 2 s after its last beat. */
+export const FAULT_TIMINGS = { heartbeatIntervalMs: 300, deadAfterMs: 2000, reaperIntervalMs: 300, requeuerIntervalMs: 100 } as const;
 
 const WORKER = fileURLToPath(new URL('./fault-worker.mjs', import.meta.url));
 
@@ -58,12 +64,47 @@ export async function killWorker(worker: WorkerProcess, signal: NodeJS.Signals =
 }
 
 /** Registers an afterEach in the calling file; push clean-ups during a test. */
-export function useCleanups(): (cleanup: () => unknown) => void {
+export function useCleanups(): Cleanup {
   const cleanups: Array<() => unknown> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   return (cleanup) => {
     cleanups.push(cleanup);
+  };
+}
+
+export type Cleanup = (cleanup: () => unknown) => void;
+
+export interface PrivateRedis {
+  server: RedisServerHandle;
+  /** A connection for the test's own reads. */
+  redis: Redis;
+  enqueuer: Enqueuer;
+  /** Ids of every job whose enqueue resolved through enqueue(). */
+  ids: string[];
+  /** enqueueBulk of `n` jobs alike; records and returns their ids. */
+  enqueue(n: number, job: BulkJob): Promise<string[]>;
+}
+
+/** A private redis-server, a connection and an Enqueuer on `namespace`, all stopped after the test. */
+export async function privateRedis(cleanup: Cleanup, namespace: string, args: string[] = []): Promise<PrivateRedis> {
+  const server = await startRedisServer(args);
+  cleanup(() => server.stop());
+  const redis = new Redis(server.url);
+  cleanup(() => redis.disconnect());
+  const enqueuer = new Enqueuer({ redis: server.url, namespace });
+  cleanup(() => enqueuer.close());
+  const ids: string[] = [];
+  return {
+    server,
+    redis,
+    enqueuer,
+    ids,
+    async enqueue(n, job) {
+      const made = (await enqueuer.enqueueBulk(Array.from({ length: n }, () => job))).map((j) => j.id);
+      ids.push(...made);
+      return made;
+    },
   };
 }
