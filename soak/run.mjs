@@ -27,6 +27,11 @@ function spawnWorker() {
   return child;
 }
 for (let i = 0; i < WORKERS; i++) spawnWorker();
+// Should this script die of an error, its workers and private Redis must not live on.
+process.on('exit', () => {
+  for (const child of workers) child.kill('SIGKILL');
+  server.process.kill('SIGKILL');
+});
 
 // Producer: numbered jobs, a few hundred a second.
 const enqueuer = new Enqueuer({ redis: server.url, namespace });
