@@ -117,7 +117,8 @@ export function errorMessage(thrown: unknown): string {
     }
     // An empty string would leave the job's err field blank: say what happened instead.
     if (typeof thrown === 'string') return thrown === '' ? 'threw an empty string' : thrown;
-    if (typeof thrown === 'symbol' || typeof thrown === 'bigint') return String(thrown);
+    // JSON has no NaN, Infinity, symbols or bigints: String() says what they are.
+    if (typeof thrown === 'symbol' || typeof thrown === 'bigint' || typeof thrown === 'number') return String(thrown);
   } catch {
     return UNPRINTABLE;
   }

@@ -311,7 +311,8 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     await step('observer.stop', this.observer!.stop());
     await step('heartbeat.stop', this.heartbeater!.stop());
     if (!patience.ranOut) {
-      await step('subscriber.quit', this.subscriber?.quit() ?? Promise.resolve());
+      // A subscriber that already lost its connection has nothing to close politely.
+      await patience.wait(this.subscriber?.quit().catch(() => this.subscriber?.disconnect()) ?? Promise.resolve());
       if (this.connection) await step('redis.quit', closeConnection(this.connection));
     }
     if (patience.ranOut) {

@@ -282,6 +282,9 @@ describe('what a handler can throw', () => {
     number: () => {
       throw 7;
     },
+    nan: () => {
+      throw NaN;
+    },
     rejected: () => Promise.reject(new Error('rejected promise')),
     'rejected-string': async () => {
       await Promise.resolve();
@@ -333,6 +336,7 @@ describe('what a handler can throw', () => {
     undefined: 'undefined',
     null: 'null',
     number: '7',
+    nan: 'NaN',
     rejected: 'rejected promise',
     'rejected-string': 'async string',
     'empty-error': 'Error',
