@@ -5,13 +5,15 @@
 import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { errorMessage } from '../engine/errors.js';
-import { commandHelp, flagLines, GLOBAL_FLAGS, redisAccess, resolveGlobals, type CommandContext } from './command.js';
+import { commandHelp, flagLines, GLOBAL_FLAGS, redisAccess, resolveGlobals, type CommandContext, type GlobalOptions } from './command.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, UsageError } from './exit-codes.js';
 import { maskSecrets, urlSecrets } from './redis-url.js';
+import { attachDashValues, checkLongFlags, splitCommandLine, type CommandLine } from './argv.js';
 import { COMMANDS } from './registry.js';
+import { nearest } from './suggest.js';
 
 const ARGV_PASSWORD_WARNING =
-  'work: warning: the Redis password is on the command line, where other users of this machine can read it; use REDIS_URL or --redis-password-file instead';
+  'work: warning: the Redis password is on the command line, where other users of this machine can read it; use REDIS_URL, --redis-password-file or --context instead';
 
 function rootHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
@@ -20,20 +22,21 @@ function rootHelp(): string {
     'work: background jobs on Redis, compatible with gocraft/work',
     '',
     'Usage',
-    '  work <command> [options]',
+    '  work [global options] <command> [options]',
     '  work <command> --help',
     '',
     'Commands',
     ...lines,
     '',
-    'Global options',
+    'Global options (before or after the command)',
     ...flagLines(GLOBAL_FLAGS, true),
     '',
     'Passwords',
     '  A password inside --redis is visible to other users of this machine (ps, /proc)',
     '  until work starts. Keep it out of the command line: put the URL in REDIS_URL, or',
     '  the password alone in a file (--redis-password-file, with the user in the URL:',
-    '  redis://work@host). Messages always mask it.',
+    '  redis://work@host), or both in a named context (work contexts --help). Messages',
+    '  always mask it.',
     '',
     EXIT_CODES_HELP,
   ].join('\n');
@@ -44,44 +47,55 @@ function version(): string {
   return pkg.version;
 }
 
-/**
- * The argument parser reads `--args -` as an empty flag and a positional "-";
- * for string flags a lone "-" is the value (stdin), so join the two.
- */
-function attachDashValues(argv: string[], flags: Record<string, { type: string }>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const name = arg.startsWith('--') ? arg.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) : '';
-    if (name && flags[name]?.type === 'string' && argv[i + 1] === '-') {
-      out.push(`${arg}=-`);
-      i++;
-    } else {
-      out.push(arg);
-    }
+/** The global settings and how to reach Redis with them; reads the context, CA and password files now. */
+function redisSettings(flags: Record<string, unknown>): { global: GlobalOptions; access: Pick<CommandContext, 'connect' | 'redact'> } {
+  const global = resolveGlobals(flags, process.env);
+  if (global.redisFrom === '--redis' && urlSecrets(global.redisUrl, global.redisPasswordFile !== undefined).length > 0) {
+    process.stderr.write(`${ARGV_PASSWORD_WARNING}\n`);
   }
-  return out;
+  // A bad CA or password file is a usage error before the command starts.
+  return { global, access: redisAccess(global) };
+}
+
+/** For commands that never reach Redis: a broken context or a missing file must not stop them. */
+function localSettings(flags: Record<string, unknown>): { global: GlobalOptions; access: Pick<CommandContext, 'connect' | 'redact'> } {
+  return {
+    global: resolveGlobals({ json: flags.json }, {}),
+    access: {
+      connect: () => Promise.reject(new Error('this command does not use Redis')),
+      redact: (text) => text,
+    },
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${rootHelp()}\n`);
-    return EXIT.ok;
+  let line: CommandLine;
+  try {
+    line = splitCommandLine(argv);
+  } catch (error) {
+    process.stderr.write(`work: ${errorMessage(error)}\n`);
+    return EXIT.usage;
   }
-  if (name === '--version' || name === '-v') {
+  if (line.kind === 'version') {
     process.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  if (name === undefined) {
+  if (line.kind === 'help' && line.topic === undefined) {
+    process.stdout.write(`${rootHelp()}\n`);
+    return EXIT.ok;
+  }
+  if (line.kind === 'none') {
     process.stderr.write(`${rootHelp()}\n`);
     return EXIT.usage;
   }
+  const name = line.kind === 'help' ? line.topic! : line.name;
   const entry = COMMANDS[name];
   if (!entry) {
-    process.stderr.write(`work: unknown command "${name}"\nRun "work --help" for the list of commands.\n`);
+    const guess = nearest(name, [...Object.keys(COMMANDS), 'help']);
+    process.stderr.write(`work: unknown command "${name}"${guess ? ` (did you mean ${guess}?)` : ''}\nRun "work --help" for the list of commands.\n`);
     return EXIT.usage;
   }
+  const rest = line.kind === 'command' ? line.args : ['--help'];
   // Keep argv (which may hold a Redis password) out of `ps`.
   process.title = `work ${name}`;
 
@@ -90,6 +104,12 @@ export async function main(argv: string[]): Promise<number> {
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${help}\n`);
     return EXIT.ok;
+  }
+  try {
+    checkLongFlags(rest, { ...command.flags, ...GLOBAL_FLAGS });
+  } catch (error) {
+    process.stderr.write(`work ${name}: ${errorMessage(error)}\nUsage: ${command.usage}\n`);
+    return EXIT.usage;
   }
   const cli = meow(help, {
     importMeta: import.meta,
@@ -119,13 +139,10 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   // Until the settings are read, mask at least what the command line and REDIS_URL carry.
-  let redact = (text: string) => maskSecrets(maskSecrets(text, String((cli.flags as Record<string, unknown>).redis ?? '')), process.env.REDIS_URL ?? '');
+  const flags = cli.flags as Record<string, unknown>;
+  let redact = (text: string) => maskSecrets(maskSecrets(text, String(flags.redis ?? '')), process.env.REDIS_URL ?? '');
   try {
-    const global = resolveGlobals(cli.flags, process.env);
-    redact = (text) => maskSecrets(text, global.redisUrl);
-    if (global.redisFrom === '--redis' && urlSecrets(global.redisUrl, global.redisPasswordFile !== undefined).length > 0) process.stderr.write(`${ARGV_PASSWORD_WARNING}\n`);
-    // Reads --tls-ca and the password file here, so a bad file is a usage error before the command starts.
-    const access = redisAccess(global);
+    const { global, access } = command.local ? localSettings(flags) : redisSettings(flags);
     redact = access.redact;
     const ctx: CommandContext = {
       input: cli.input,

@@ -2,6 +2,8 @@
 import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../engine/redis/connection.js';
+import { loadContext, type NamedContext } from './contexts.js';
+import { UsageError } from './exit-codes.js';
 import { loadRedisPassword } from './redis-password.js';
 import { connectRedis, maskSecrets, type ConnectOptions } from './redis-url.js';
 import { loadTlsCa } from './tls-ca.js';
@@ -23,14 +25,18 @@ export interface NamedFile {
 
 export interface GlobalOptions {
   redisUrl: string;
-  /** Where the URL came from: "--redis", "REDIS_URL", or "default" when nobody named one. */
+  /** Where the URL came from: "--redis", "REDIS_URL", 'context "prod"', or "default" when nobody named one. */
   redisFrom: string;
   namespace: string;
+  /** Where the namespace came from: "-n", "WORK_NAMESPACE", 'context "prod"' or "default". */
+  namespaceFrom: string;
   json: boolean;
   /** A CA file to trust for rediss:// (from "--tls-ca" or "WORK_TLS_CA"). */
   tlsCa?: NamedFile;
   /** A file holding the Redis password. */
   redisPasswordFile?: NamedFile;
+  /** The named context these settings came from, if any. */
+  context?: string;
 }
 
 export interface CommandContext {
@@ -54,6 +60,10 @@ export interface Command {
   details?: string;
   flags: Record<string, FlagSpec & { description: string }>;
   examples: string[];
+  /** Runs without Redis: the Redis settings (context, password and CA files) are not read. */
+  local?: boolean;
+  /** What shell completion offers for its arguments: file paths, or these words. */
+  completeArgs?: 'files' | readonly string[];
   /** Returns the exit code (default 0). Throws for failures; the entry point maps errors to codes. */
   run(ctx: CommandContext): Promise<number | void>;
 }
@@ -64,25 +74,54 @@ export const GLOBAL_FLAGS = {
   json: { type: 'boolean', description: 'machine-readable JSON on stdout' },
   tlsCa: { type: 'string', valueName: 'FILE', description: 'trust this PEM CA file for rediss:// (env WORK_TLS_CA)' },
   redisPasswordFile: { type: 'string', valueName: 'FILE', description: 'read the Redis password from FILE (env WORK_REDIS_PASSWORD_FILE)' },
+  context: { type: 'string', valueName: 'NAME', description: 'Redis, namespace, CA and password file from a named context (env WORK_CONTEXT; see work contexts)' },
 } as const satisfies Record<string, FlagSpec & { description: string }>;
 
 export function resolveGlobals(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): GlobalOptions {
+  const contextName = typeof flags.context === 'string' ? flags.context : env.WORK_CONTEXT || undefined;
+  if (contextName === '') throw new UsageError('--context needs the name of a context');
+  if (contextName !== undefined) return contextGlobals(loadContext(contextName, env), flags);
   const flagUrl = flags.redis as string | undefined;
   const [redisUrl, redisFrom] = flagUrl ? [flagUrl, '--redis'] : env.REDIS_URL ? [env.REDIS_URL, 'REDIS_URL'] : [DEFAULT_REDIS_URL, 'default'];
+  const flagNamespace = flags.namespace as string | undefined;
+  const [namespace, namespaceFrom] =
+    flagNamespace !== undefined ? [flagNamespace, '-n'] : env.WORK_NAMESPACE !== undefined ? [env.WORK_NAMESPACE, 'WORK_NAMESPACE'] : ['work', 'default'];
   return {
     redisUrl,
     redisFrom,
-    namespace: (flags.namespace as string | undefined) ?? env.WORK_NAMESPACE ?? 'work',
+    namespace,
+    namespaceFrom,
     json: Boolean(flags.json),
     tlsCa: fileSetting(flags.tlsCa, '--tls-ca', env.WORK_TLS_CA, 'WORK_TLS_CA'),
     redisPasswordFile: fileSetting(flags.redisPasswordFile, '--redis-password-file', env.WORK_REDIS_PASSWORD_FILE, 'WORK_REDIS_PASSWORD_FILE'),
   };
 }
 
-function fileSetting(flag: unknown, flagName: string, env: string | undefined, envName: string): NamedFile | undefined {
+/**
+ * A context is a whole target: the variables (REDIS_URL, WORK_NAMESPACE, …)
+ * are not read beside it, so a shell's local settings never mix with
+ * production's. A flag given with it still wins for that one setting.
+ */
+function contextGlobals(context: NamedContext, flags: Record<string, unknown>): GlobalOptions {
+  const from = `context "${context.name}"`;
+  const flagUrl = flags.redis as string | undefined;
+  const flagNamespace = flags.namespace as string | undefined;
+  return {
+    redisUrl: flagUrl || context.redis,
+    redisFrom: flagUrl ? '--redis' : from,
+    namespace: flagNamespace ?? context.namespace ?? 'work',
+    namespaceFrom: flagNamespace !== undefined ? '-n' : context.namespace !== undefined ? from : 'default',
+    json: Boolean(flags.json),
+    tlsCa: fileSetting(flags.tlsCa, '--tls-ca', context.tlsCa, `${from} tlsCa`),
+    redisPasswordFile: fileSetting(flags.redisPasswordFile, '--redis-password-file', context.redisPasswordFile, `${from} redisPasswordFile`),
+    context: context.name,
+  };
+}
+
+function fileSetting(flag: unknown, flagName: string, fallback: string | undefined, fallbackName: string): NamedFile | undefined {
   // An empty --flag= is a mistake to report (it cannot be read), an empty variable means unset.
   if (typeof flag === 'string') return { file: flag, from: flagName };
-  if (env) return { file: env, from: envName };
+  if (fallback) return { file: fallback, from: fallbackName };
   return undefined;
 }
 

@@ -142,7 +142,7 @@ export function credentialsError(kind: 'refused' | 'missing', url: string, fileP
   const text =
     kind === 'refused'
       ? `Redis refused the credentials for user "${user}" at ${where} (wrong password, or the user is disabled)`
-      : `Redis at ${where} requires a password and none was given: use REDIS_URL or --redis-password-file (see work --help)`;
+      : `Redis at ${where} requires a password and none was given: use REDIS_URL, --redis-password-file or a context (see work --help)`;
   return new RedisCredentialsError(maskSecrets(text, url, filePassword), user);
 }
 

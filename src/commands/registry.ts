@@ -24,4 +24,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   pause: { description: 'Pause queues: their jobs wait until unpaused', load: async () => (await import('./pause.js')).pause },
   unpause: { description: 'Unpause queues', load: async () => (await import('./pause.js')).unpause },
   enqueue: { description: 'Enqueue a job', load: async () => (await import('./enqueue.js')).command },
+  contexts: { description: 'List the named contexts of the config file', load: async () => (await import('./list-contexts.js')).command },
+  completion: { description: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./completion.js')).command },
 };

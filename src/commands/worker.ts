@@ -19,6 +19,7 @@ export const command: Command = {
     'see examples/handlers.js and the README. SIGINT/SIGTERM stop gracefully: running jobs',
     'get --grace seconds to finish, then are aborted and requeued. A second signal forces.',
   ].join('\n'),
+  completeArgs: 'files',
   flags: {
     concurrency: { type: 'number', description: 'jobs run at once (default: the module\'s, else 10)' },
     jobs: { type: 'string', description: 'only run these job names (comma-separated)' },
