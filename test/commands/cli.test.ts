@@ -1,19 +1,9 @@
 // The binary's contract: help, usage errors, exit codes, unreachable Redis,
 // and a password that never shows up anywhere.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/registry.js';
 import { runCli } from '../support/cli.js';
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort } from './closed-port.js';
 
 describe('work --help', () => {
   it('lists every subcommand with its description, and the exit codes', async () => {

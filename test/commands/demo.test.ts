@@ -2,7 +2,6 @@
 // private redis-server of its own: never into whatever answers on 6379.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { namespacePrefix } from '../../src/engine/keys.js';
@@ -10,6 +9,7 @@ import { startRedisServer, type RedisServerHandle } from '../../src/support/priv
 import { collect, runCli, startCli } from '../support/cli.js';
 import { namespaceKeys } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
+import { closedPort } from './closed-port.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 const DEFAULT_PORT = 6379;
@@ -54,15 +54,6 @@ function remotePorts(pid: number): number[] {
   } catch {
     return [];
   }
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let own: RedisServerHandle | undefined;

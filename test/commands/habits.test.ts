@@ -2,7 +2,6 @@
 // shell completion generated from the registry, and named contexts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
@@ -12,15 +11,7 @@ import { COMMANDS } from '../../src/commands/registry.js';
 import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { CLI, runCli } from '../support/cli.js';
 import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort } from './closed-port.js';
 
 let t: TestRedis;
 beforeEach(async () => {

@@ -3,7 +3,6 @@
 // (exit 3) instead of ioredis' "Unhandled error event" stacks.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,19 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskRedisUrl, maskSecrets, urlUser } from '../../src/commands/redis-url.js';
 import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { runCli } from '../support/cli.js';
+import { closedPort } from './closed-port.js';
 
 const PASSWORD = 'Right-pw-7731';
 const WARNING = 'the Redis password is on the command line';
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tempFile(name: string, content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'work-secrets-')), name);
@@ -81,18 +71,18 @@ describe('an unreachable Redis never shows the password', () => {
   });
 });
 
+/** A server of this file's own, with a password. */
+let server: RedisServerHandle;
+let port: number;
+beforeAll(async () => {
+  server = await startRedisServer(['--requirepass', PASSWORD]);
+  port = server.port;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
 describe('a password-protected Redis', () => {
-  let server: RedisServerHandle;
-  let port: number;
-
-  beforeAll(async () => {
-    server = await startRedisServer(['--requirepass', PASSWORD]);
-    port = server.port;
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   it('warns once when the password arrives in argv, and not when it comes from REDIS_URL or a file', async () => {
     const inArgv = await runCli(['queues', '--redis', `redis://:${PASSWORD}@127.0.0.1:${port}`]);
     expect(inArgv.code, inArgv.stderr).toBe(0);
@@ -199,20 +189,12 @@ describe('clients the library creates', () => {
     });
   }
 
-  let server: RedisServerHandle;
-  beforeAll(async () => {
-    server = await startRedisServer(['--requirepass', PASSWORD]);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
-
   it('never print "Unhandled error event"; each failed call rejects once', async () => {
-    const port = await closedPort();
+    const downPort = await closedPort();
     const { code, stdout, stderr } = await runScript(`
       import { Client, Enqueuer, WorkerPool } from ${JSON.stringify(DIST)};
-      const wrong = 'redis://:nope-nope@127.0.0.1:${server.port}';
-      const down = { host: '127.0.0.1', port: ${port}, maxRetriesPerRequest: 1 };
+      const wrong = 'redis://:nope-nope@127.0.0.1:${port}';
+      const down = { host: '127.0.0.1', port: ${downPort}, maxRetriesPerRequest: 1 };
       const outcome = async (label, call) => {
         try { await call(); console.log(label, 'resolved'); } catch (e) { console.log(label, 'rejected', e.message.split(' ')[0]); }
       };
