@@ -34,7 +34,10 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--version' || arg === '-v') return { kind: 'version' };
     if (!arg.startsWith('-') || arg === '-') {
-      if (arg === 'help') return { kind: 'help', topic: argv[i + 1] };
+      if (arg === 'help') {
+        const topic = argv[i + 1];
+        return topic === undefined || topic === 'help' ? { kind: 'help' } : { kind: 'help', topic };
+      }
       return { kind: 'command', name: arg, args: [...leading, ...argv.slice(i + 1)] };
     }
     const bare = arg.split('=', 1)[0]!;
