@@ -157,11 +157,16 @@ export class DeadPoolReaper {
     const others = poolIds.filter((id) => id !== poolId);
     const pipe = redis.pipeline();
     for (const id of others) pipe.hmget(heartbeatKey(prefix, id), 'heartbeat_at', 'job_names');
-    const beats = others.length > 0 ? ((await pipe.exec()) ?? []) : [];
+    // Ages are judged on Redis's clock, which stamps work pools' beats
+    // (heartbeat-2.lua): this host's clock may be off by any amount.
+    pipe.time();
+    const replies = others.length > 0 ? ((await pipe.exec()) ?? []) : [];
+    const beats = replies.slice(0, others.length);
+    const [timeError, time] = replies[others.length] ?? [null, null];
     // Judge only on fresh evidence: if our own beats were held up too, the
     // heartbeats read above are old because Redis was away, not their pools.
-    const canJudge = this.options.canJudge?.() ?? true;
-    const now = epochSeconds(this.ctx.clock);
+    const canJudge = (this.options.canJudge?.() ?? true) && !timeError;
+    const now = time ? Number((time as [string, string])[0]) : epochSeconds(this.ctx.clock);
     const deadAfter = this.options.deadAfterMs / 1000;
     const fallbackNames = unique([...knownNames, ...this.options.ownJobNames]);
 

@@ -1,9 +1,11 @@
 // Tells the cluster this pool is alive: gocraft's worker_pools set and heartbeat
-// hash, every 5 s, with the exact fields Go's reaper and Client parse.
+// hash, every 5 s, with the exact fields Go's reaper and Client parse
+// (heartbeat_at stamped by Redis's clock, see heartbeat-2.lua).
 import { hostname } from 'node:os';
 import { epochSeconds } from './clock.js';
 import { heartbeatKey, workerPoolsKey } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
+import { runScript } from './redis/scripts.js';
 import type { PoolContext } from './pool-context.js';
 
 export interface HeartbeatInfo {
@@ -55,32 +57,34 @@ export class Heartbeater {
 
   async beat(): Promise<void> {
     const { redis, prefix, poolId } = this.ctx;
-    const at = epochSeconds(this.ctx.clock);
-    const results = await redis
-      .pipeline()
-      .sadd(workerPoolsKey(prefix), poolId)
-      .hset(heartbeatKey(prefix, poolId), {
-        heartbeat_at: at,
-        started_at: this.startedAt,
-        job_names: [...this.info.jobNames].sort().join(','),
-        concurrency: this.info.concurrency,
-        worker_ids: [...this.info.workerIds].sort().join(','),
-        host: hostname() || 'hostname_errored',
-        pid: process.pid,
-      })
-      .exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) {
+    let reply: [number, number];
+    try {
+      reply = await runScript<[number, number]>(redis, 'heartbeat-2', [workerPoolsKey(prefix), heartbeatKey(prefix, poolId)], [
+        poolId,
+        'started_at',
+        this.startedAt,
+        'job_names',
+        [...this.info.jobNames].sort().join(','),
+        'concurrency',
+        this.info.concurrency,
+        'worker_ids',
+        [...this.info.workerIds].sort().join(','),
+        'host',
+        hostname() || 'hostname_errored',
+        'pid',
+        process.pid,
+      ]);
+    } catch (error) {
       this.steadySinceMs = undefined;
-      throw failed[0];
+      throw error;
     }
-    const added = Number(results?.[0]?.[1]);
-    if (added === 1 && this.beats > 0) await this.onLost();
+    const [added, at] = reply;
+    if (Number(added) === 1 && this.beats > 0) await this.onLost();
     this.beats++;
     const now = this.ctx.clock.nowMs();
     if (this.lastBeatMs === undefined || now - this.lastBeatMs > 2 * this.intervalMs) this.steadySinceMs = now;
     this.lastBeatMs = now;
-    this.onBeat(at);
+    this.onBeat(Number(at));
   }
 
   /**

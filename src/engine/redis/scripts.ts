@@ -28,7 +28,8 @@ export type ScriptName =
   | 'repair-locks-var'
   | 'periodic-enqueue-2'
   | 'find-in-list-1'
-  | 'purge-queue-2';
+  | 'purge-queue-2'
+  | 'heartbeat-2';
 
 interface ScriptSpec {
   command: string;
@@ -96,6 +97,7 @@ export const ALL_SCRIPTS: readonly ScriptName[] = [
   'periodic-enqueue-2',
   'find-in-list-1',
   'purge-queue-2',
+  'heartbeat-2',
 ];
 
 export type ScriptArg = string | number | Buffer;
