@@ -2,6 +2,9 @@
 // EVALSHA, falling back to EVAL when the server's script cache lacks one
 // (ioredis' defineCommand does both, in plain calls and in pipelines).
 //
+// Helpers several scripts share live in lua/includes/ and are pulled in by a
+// line `--- @include <name>`.
+//
 // File names end in the number of KEYS the script takes (`ack-jobs-var.lua`
 // takes a variable number), and runScript checks that count, so a wrong
 // argument list fails here rather than inside Redis.
@@ -41,10 +44,17 @@ interface ScriptSpec {
 
 const specs = new Map<ScriptName, ScriptSpec>();
 
+/** A line `--- @include name` is replaced by lua/includes/name.lua: shared Lua lives once. */
+function withIncludes(lua: string): string {
+  return lua.replace(/^--- @include ([a-z0-9-]+)$/gm, (_, include: string) =>
+    readFileSync(new URL(`./lua/includes/${include}.lua`, import.meta.url), 'utf8').trimEnd(),
+  );
+}
+
 function specFor(name: ScriptName): ScriptSpec {
   let spec = specs.get(name);
   if (!spec) {
-    const lua = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+    const lua = withIncludes(readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8'));
     const suffix = name.slice(name.lastIndexOf('-') + 1);
     const command = `work_${name.replace(/-/g, '_')}`;
     spec = {

@@ -29,6 +29,7 @@
   no double DECR (gocraft's lock drift) and no duplicate in retry or dead.
   Counts never go below zero. A finished job's rescue count goes with it.
 ]]
+--- @include release-count
 local poolId = ARGV[1]
 local missing = 0
 local a = 2
@@ -68,12 +69,8 @@ for k = 6, #KEYS, 3 do
     a = a + 4
   end
   if done > 0 then
-    if redis.call('DECRBY', lock, done) < 0 then
-      redis.call('SET', lock, 0)
-    end
-    if redis.call('HINCRBY', lockInfo, poolId, -done) < 0 then
-      redis.call('HSET', lockInfo, poolId, 0)
-    end
+    lowerCount(lock, done)
+    lowerShare(lockInfo, poolId, done)
     redis.call('HINCRBY', KEYS[3], name, done)
     if failed > 0 then
       redis.call('HINCRBY', KEYS[4], name, failed)

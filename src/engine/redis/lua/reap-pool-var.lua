@@ -22,6 +22,7 @@
   back): a job that kills every worker that runs it would otherwise be run
   forever. The pool that fetches it next refuses it past its bound.
 ]]
+--- @include release-count
 local poolId = ARGV[1]
 local beat = redis.call('HGET', KEYS[2], 'heartbeat_at')
 if (beat or '') ~= ARGV[2] then
@@ -40,8 +41,8 @@ for k = 4, #KEYS, 4 do
   end
   local held = tonumber(redis.call('HGET', lockInfo, poolId))
   if held then
-    if held > 0 and redis.call('DECRBY', lock, held) < 0 then
-      redis.call('SET', lock, 0)
+    if held > 0 then
+      lowerCount(lock, held)
     end
     redis.call('HDEL', lockInfo, poolId)
   end

@@ -14,6 +14,7 @@
   longest, so it runs first. Pushed newest first, the oldest ends up last,
   where the next fetch takes it.
 ]]
+--- @include release-count
 local poolId = ARGV[1]
 local returned = 0
 for j = 1, #KEYS / 4 do
@@ -21,12 +22,8 @@ for j = 1, #KEYS / 4 do
   local bytes = ARGV[2 + j]
   if redis.call('LREM', KEYS[k + 1], 1, bytes) == 1 then
     redis.call('RPUSH', KEYS[k + 2], bytes)
-    if redis.call('DECR', KEYS[k + 3]) < 0 then
-      redis.call('SET', KEYS[k + 3], 0)
-    end
-    if redis.call('HINCRBY', KEYS[k + 4], poolId, -1) < 0 then
-      redis.call('HSET', KEYS[k + 4], poolId, 0)
-    end
+    lowerCount(KEYS[k + 3], 1)
+    lowerShare(KEYS[k + 4], poolId, 1)
     returned = returned + 1
   end
 end
