@@ -43,13 +43,14 @@ import {
   workerPoolsKey,
 } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { moveMembersToQueues, prepareMove, sendMove } from './requeuer.js';
+import { moveMembersToQueues, prepareMove, sendMove } from './redis/move-to-queues.js';
 import { fromReply, textOf, type RedisBytes } from './redis-bytes.js';
 import { validateJobName } from './validation.js';
 import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './client/job-sets.js';
 import { findInList } from './client/locate.js';
 import { makeId } from './ids.js';
-import { runScript } from './redis/scripts.js';
+import { purgeQueueCall } from './redis/calls/queue-tools.js';
+import { send } from './redis/script-call.js';
 import {
   heartbeatFromHash,
   infoFields,
@@ -284,7 +285,7 @@ export class Client {
     validateJobName(jobName);
     const p = this.prefix;
     const purging = purgingKey(p, jobName, makeId());
-    const purged = Number(await runScript(this.redis, 'purge-queue-2', [queueKey(p, jobName), purging], []));
+    const purged = await send(this.redis, purgeQueueCall(queueKey(p, jobName), purging));
     let markersReleased = 0;
     for (let start = 0; start < purged; start += PURGE_BATCH) {
       const slice = (await this.redis.lrangeBuffer(purging, start, start + PURGE_BATCH - 1)).map((b) => textOf(fromReply(b)));

@@ -24,7 +24,8 @@ import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
 import { AbsenceTracker, declaredIntervalMs, pulseValue, ticksPerCheck, unsubscribed } from './presence.js';
 import { execOrThrow } from './redis/pipeline.js';
-import { runScript } from './redis/scripts.js';
+import { send } from './redis/script-call.js';
+import { reapPoolCall, repairLocksCall } from './redis/calls/reap-pool.js';
 
 export interface ReaperOptions {
   intervalMs: number;
@@ -187,11 +188,19 @@ export class DeadPoolReaper {
 
   private async reap(deadPoolId: string, judgedBeat: string, jobNames: readonly string[]): Promise<number> {
     const { redis, prefix } = this.ctx;
-    const keys = [workerPoolsKey(prefix), heartbeatKey(prefix, deadPoolId), rescuesKey(prefix)];
-    for (const name of jobNames) {
-      keys.push(inProgressKey(prefix, name, deadPoolId), queueKey(prefix, name), lockKey(prefix, name), lockInfoKey(prefix, name));
-    }
-    const moved = Number(await runScript(redis, 'reap-pool-var', keys, [deadPoolId, judgedBeat, wakeChannel(prefix), RESCUES_TTL_SECONDS]));
+    const moved = await send(
+      redis,
+      reapPoolCall({
+        workerPools: workerPoolsKey(prefix),
+        heartbeat: heartbeatKey(prefix, deadPoolId),
+        rescues: rescuesKey(prefix),
+        names: jobNames.map((name) => ({ inProgress: inProgressKey(prefix, name, deadPoolId), queue: queueKey(prefix, name), lock: lockKey(prefix, name), lockInfo: lockInfoKey(prefix, name) })),
+        deadPoolId,
+        judgedBeat,
+        wakeChannel: wakeChannel(prefix),
+        rescuesTtlSeconds: RESCUES_TTL_SECONDS,
+      }),
+    );
     if (moved >= 0) this.options.onReaped?.(deadPoolId, moved);
     return Math.max(moved, 0);
   }
@@ -204,14 +213,10 @@ export class DeadPoolReaper {
   private async repairLocks(jobNames: readonly string[], registered: ReadonlySet<string>): Promise<number> {
     if (jobNames.length === 0) return 0;
     const { redis, prefix } = this.ctx;
-    const keys = [workerPoolsKey(prefix)];
-    for (const name of jobNames) keys.push(lockKey(prefix, name), lockInfoKey(prefix, name));
-    const orphans = (await runScript<string[]>(redis, 'repair-locks-var', keys, [])) ?? [];
+    const orphans = await send(redis, repairLocksCall(workerPoolsKey(prefix), jobNames.map((name) => ({ lock: lockKey(prefix, name), lockInfo: lockInfoKey(prefix, name) }))));
     const seen = new Set<string>();
     let requeued = 0;
-    for (let i = 0; i + 1 < orphans.length; i += 2) {
-      const lockInfo = orphans[i]!;
-      const pool = orphans[i + 1]!;
+    for (const { lockInfo, poolId: pool } of orphans) {
       if (pool === this.ctx.poolId || registered.has(pool)) continue;
       const id = `${lockInfo} ${pool}`;
       seen.add(id);

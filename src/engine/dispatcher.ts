@@ -25,9 +25,11 @@ import { LazyAbort } from './lazy-abort.js';
 import type { Patience } from './deadline.js';
 import { execOrThrow } from './redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
-import { bytesKey, fromReplies, fromReply, type RedisBytes } from './redis-bytes.js';
-import { runScript, type ScriptArg } from './redis/scripts.js';
-import { ackBatchArgs, type Ack, type NameKeys } from './ack-batch.js';
+import { bytesKey, fromReplies, type RedisBytes } from './redis-bytes.js';
+import { send } from './redis/script-call.js';
+import { ackJobsCall, type Ack, type AckFixedKeys, type NameKeys } from './redis/calls/ack-jobs.js';
+import { fetchJobsCall, fetchKeys } from './redis/calls/fetch-jobs.js';
+import { returnJobsCall } from './redis/calls/return-jobs.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
 export interface StopResult {
@@ -56,7 +58,7 @@ export class Dispatcher {
   private readonly fetchKeys: string[];
   /** Made once per name: the keys every acknowledgement of it needs. */
   private readonly ackKeys = new Map<string, NameKeys>();
-  private readonly ackFixedKeys: readonly string[];
+  private readonly ackFixedKeys: AckFixedKeys;
   /** The fetch script's per-type priorities, as sent: the script draws the order itself. */
   private readonly priorityArgs: string[];
   private readonly freeWorkers: string[];
@@ -96,14 +98,17 @@ export class Dispatcher {
     private readonly run: (job: FetchedJob) => Promise<Outcome>,
   ) {
     const { prefix, poolId } = ctx;
-    this.fetchKeys = [rescuesKey(prefix)];
-    for (const { name } of types) this.fetchKeys.push(
-      queueKey(prefix, name),
-      inProgressKey(prefix, name, poolId),
-      pausedKey(prefix, name),
-      lockKey(prefix, name),
-      lockInfoKey(prefix, name),
-      maxConcurrencyKey(prefix, name),
+    this.fetchKeys = fetchKeys(
+      rescuesKey(prefix),
+      types.map(({ name, priority }) => ({
+        queue: queueKey(prefix, name),
+        inProgress: inProgressKey(prefix, name, poolId),
+        paused: pausedKey(prefix, name),
+        lock: lockKey(prefix, name),
+        lockInfo: lockInfoKey(prefix, name),
+        maxConcurrency: maxConcurrencyKey(prefix, name),
+        priority,
+      })),
     );
     this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix), rescuesKey(prefix)];
     this.priorityArgs = types.map((t) => String(t.priority));
@@ -207,13 +212,14 @@ export class Dispatcher {
 
   private async returnJobs(jobs: ReadonlyArray<{ bytes: RedisBytes; queueName: string }>): Promise<number> {
     const { prefix, poolId, redis } = this.ctx;
-    const keys: string[] = [];
-    const args: ScriptArg[] = [poolId, wakeChannel(prefix)];
-    for (const job of jobs) {
-      keys.push(inProgressKey(prefix, job.queueName, poolId), queueKey(prefix, job.queueName), lockKey(prefix, job.queueName), lockInfoKey(prefix, job.queueName));
-      args.push(job.bytes);
-    }
-    return Number(await runScript(redis, 'return-jobs-var', keys, args));
+    const returned = jobs.map(({ bytes, queueName: name }) => ({
+      bytes,
+      inProgress: inProgressKey(prefix, name, poolId),
+      queue: queueKey(prefix, name),
+      lock: lockKey(prefix, name),
+      lockInfo: lockInfoKey(prefix, name),
+    }));
+    return send(redis, returnJobsCall(returned, poolId, wakeChannel(prefix)));
   }
 
   /** Resolves when no round trip is under way. */
@@ -355,12 +361,9 @@ export class Dispatcher {
     this.pendingAcks = [];
     const { redis, poolId } = this.ctx;
     this.acksInFlight += acks.length;
-    const acked = acks.length > 0 ? settle(runScript(redis, 'ack-jobs-var', ...this.ackArgs(acks))) : undefined;
+    const acked = acks.length > 0 ? settle(send(redis, ackJobsCall(acks, this.ackFixedKeys, this.ackKeysOf, poolId))) : undefined;
     // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
-    const fetched =
-      want > 0
-        ? settle(runScript<Array<number | Buffer>>(redis, 'fetch-jobs-var', this.fetchKeys, [poolId, want, Math.floor(Math.random() * 0x7fffffff), ...this.priorityArgs], 'buffers'))
-        : undefined;
+    const fetched = want > 0 ? settle(send(redis, fetchJobsCall(this.fetchKeys, this.priorityArgs, poolId, want, Math.floor(Math.random() * 0x7fffffff)))) : undefined;
     const ackResult = await acked;
     this.acksInFlight -= acks.length;
     const fetchResult = await fetched;
@@ -371,20 +374,13 @@ export class Dispatcher {
     }
     if (!fetchResult) return 0;
     if (!fetchResult.ok) throw fetchResult.error;
-    const flat = fetchResult.value;
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      const type = this.types[Number(flat[i]) - 1]!;
-      // As Buffers: a job that is not UTF-8 must be acknowledged by its own bytes (redis-bytes.ts).
-      this.begin(fromReply(flat[i + 1] as Buffer), type.name, Number(flat[i + 2]));
-    }
-    return flat.length / 3;
+    // Bytes as popped: a job that is not UTF-8 must be acknowledged by its own bytes (redis-bytes.ts).
+    for (const { type, bytes, rescues } of fetchResult.value) this.begin(bytes, this.types[type]!.name, rescues);
+    return fetchResult.value.length;
   }
 
-  private ackArgs(acks: readonly Ack[]): [string[], RedisBytes[]] {
-    return ackBatchArgs(acks, this.ackFixedKeys, (name) => this.ackKeysOf(name), this.ctx.poolId);
-  }
-
-  private ackKeysOf(name: string): NameKeys {
+  /** Made once per name, on first use: the keys every acknowledgement of it needs. */
+  private readonly ackKeysOf = (name: string): NameKeys => {
     let keys = this.ackKeys.get(name);
     if (!keys) {
       const { prefix, poolId } = this.ctx;
@@ -392,7 +388,7 @@ export class Dispatcher {
       this.ackKeys.set(name, keys);
     }
     return keys;
-  }
+  };
 
   private begin(bytes: RedisBytes, queueName: string, rescues: number): void {
     const workerId = this.freeWorkers.pop();

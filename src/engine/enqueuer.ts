@@ -9,7 +9,8 @@ import { encodeJob, encodeUniqueKeyMap, type Job } from './job.js';
 import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from './keys.js';
 import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
 import { execOrThrow } from './redis/pipeline.js';
-import { queueScript } from './redis/scripts.js';
+import { enqueueJobsCall, enqueueUniqueCall } from './redis/calls/enqueue.js';
+import { queueCall } from './redis/script-call.js';
 import { validateArgs, validateJobName } from './validation.js';
 
 export type JobArgs = Record<string, unknown>;
@@ -91,7 +92,7 @@ export class Enqueuer {
       const sent: BulkChunk[] = [];
       for (let size = 0; first < chunks.length && (size === 0 || size + chunks[first]!.jobs.length <= BULK_PIPELINE); first++) {
         const chunk = chunks[first]!;
-        queueScript(pipe, 'enqueue-1', [queueKey(this.prefix, chunk.name)], [wakeChannel(this.prefix), chunk.name, ...chunk.bytes]);
+        queueCall(pipe, enqueueJobsCall(queueKey(this.prefix, chunk.name), wakeChannel(this.prefix), chunk.name, chunk.bytes));
         sent.push(chunk);
         size += chunk.jobs.length;
       }
@@ -175,16 +176,20 @@ export class Enqueuer {
     const pipe = this.redis.pipeline();
     const registering = this.namesToRegister([name]);
     if (registering.length > 0) pipe.sadd(knownJobsKey(this.prefix), ...registering);
-    queueScript(
-      pipe,
-      'enqueue-unique-2',
-      [runAt === undefined ? queueKey(this.prefix, name) : scheduledKey(this.prefix), marker],
-      [bytes, byKey ? bytes : '1', runAt === undefined ? '' : runAt, UNIQUE_TTL_SECONDS, wakeChannel(this.prefix), name],
-    );
+    const call = enqueueUniqueCall({
+      target: runAt === undefined ? queueKey(this.prefix, name) : scheduledKey(this.prefix),
+      marker,
+      bytes,
+      byKey,
+      ...(runAt === undefined ? {} : { runAt }),
+      ttlSeconds: UNIQUE_TTL_SECONDS,
+      wakeChannel: wakeChannel(this.prefix),
+      name,
+    });
+    queueCall(pipe, call);
     const replies = await execOrThrow(pipe);
     this.registered(registering);
-    const answer = replies[replies.length - 1];
-    if (answer !== 'ok') return null;
+    if (!call.parse(replies[replies.length - 1])) return null;
     return { runAt: runAt ?? now, job };
   }
 

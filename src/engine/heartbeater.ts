@@ -5,7 +5,8 @@ import { hostname } from 'node:os';
 import { epochSeconds } from './clock.js';
 import { heartbeatKey, workerPoolsKey } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
-import { runScript } from './redis/scripts.js';
+import { heartbeatCall, type Beat } from './redis/calls/heartbeat.js';
+import { send } from './redis/script-call.js';
 import type { PoolContext } from './pool-context.js';
 
 export interface HeartbeatInfo {
@@ -57,34 +58,29 @@ export class Heartbeater {
 
   async beat(): Promise<void> {
     const { redis, prefix, poolId } = this.ctx;
-    let reply: [number, number];
+    let beat: Beat;
     try {
-      reply = await runScript<[number, number]>(redis, 'heartbeat-2', [workerPoolsKey(prefix), heartbeatKey(prefix, poolId)], [
-        poolId,
-        'started_at',
-        this.startedAt,
-        'job_names',
-        [...this.info.jobNames].sort().join(','),
-        'concurrency',
-        this.info.concurrency,
-        'worker_ids',
-        [...this.info.workerIds].sort().join(','),
-        'host',
-        hostname() || 'hostname_errored',
-        'pid',
-        process.pid,
-      ]);
+      beat = await send(
+        redis,
+        heartbeatCall(workerPoolsKey(prefix), heartbeatKey(prefix, poolId), poolId, {
+          startedAt: this.startedAt,
+          jobNames: [...this.info.jobNames].sort().join(','),
+          concurrency: this.info.concurrency,
+          workerIds: [...this.info.workerIds].sort().join(','),
+          host: hostname() || 'hostname_errored',
+          pid: process.pid,
+        }),
+      );
     } catch (error) {
       this.steadySinceMs = undefined;
       throw error;
     }
-    const [added, at] = reply;
-    if (Number(added) === 1 && this.beats > 0) await this.onLost();
+    if (beat.added && this.beats > 0) await this.onLost();
     this.beats++;
     const now = this.ctx.clock.nowMs();
     if (this.lastBeatMs === undefined || now - this.lastBeatMs > 2 * this.intervalMs) this.steadySinceMs = now;
     this.lastBeatMs = now;
-    this.onBeat(Number(at));
+    this.onBeat(beat.at);
   }
 
   /**

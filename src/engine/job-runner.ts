@@ -14,13 +14,13 @@ import { inProgressKey, isUniqueKeyOf, uniqueKey } from './keys.js';
 import type { PoolEventMap } from './events.js';
 import type { Observer } from './observer.js';
 import type { Redis } from 'ioredis';
-import { fromReply, textOf, type RedisBytes } from './redis-bytes.js';
-import { runScript } from './redis/scripts.js';
+import { textOf, type RedisBytes } from './redis-bytes.js';
+import { send } from './redis/script-call.js';
+import { releaseUniqueCall, swapInProgressCall } from './redis/calls/unique-markers.js';
+import type { AckOutcome } from './redis/calls/ack-jobs.js';
 
-export type Outcome =
-  | { kind: 'ok' }
-  | { kind: 'discard' }
-  | { kind: 'retry' | 'dead'; score: number; bytes: string };
+/** How a run ended, as its acknowledgement files it (ack-jobs-var.lua). */
+export type Outcome = AckOutcome;
 
 /** Shared: most jobs end this way, and an outcome is never changed once made. */
 const OK: Outcome = Object.freeze({ kind: 'ok' });
@@ -176,10 +176,9 @@ function safeBackoff(options: ResolvedJobOptions, job: Job): number {
 async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): Promise<{ job: Job; bytes: string } | undefined> {
   const bytes = fetched.bytes as string; // the job decoded, so it is text
   const key = markerOf(deps, job, bytes);
-  const [reply] = await runScript<Buffer[]>(deps.redis, 'release-unique-var', [key], [], 'buffers');
+  const [marker] = await send(deps.redis, releaseUniqueCall([key]));
   // A marker that is not UTF-8 holds no job this pool would run: the placeholder runs.
-  const marker = reply === undefined ? undefined : fromReply(reply);
-  if (typeof marker !== 'string' || marker === '' || marker === '1' || marker === bytes || !marker.startsWith('{')) return undefined;
+  if (typeof marker !== 'string' || marker === '1' || marker === bytes || !marker.startsWith('{')) return undefined;
   let replacement: Job;
   try {
     replacement = decodeJob(marker);
@@ -188,9 +187,8 @@ async function releaseUnique(deps: RunnerDeps, job: Job, fetched: FetchedJob): P
   }
   if (replacement.name !== job.name) return undefined;
   const listed = inProgressKey(deps.prefix, fetched.queueName, deps.poolId);
-  const swapped = Number(await runScript(deps.redis, 'swap-in-progress-1', [listed], [bytes, marker]));
-  // 0: a reaper took the placeholder back meanwhile; it is acknowledged as popped (a no-op).
-  if (swapped === 1) fetched.bytes = marker;
+  // Not swapped: a reaper took the placeholder back meanwhile; it is acknowledged as popped (a no-op).
+  if (await send(deps.redis, swapInProgressCall(listed, bytes, marker))) fetched.bytes = marker;
   return { job: replacement, bytes: marker };
 }
 

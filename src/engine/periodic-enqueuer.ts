@@ -6,7 +6,8 @@ import { lastPeriodicEnqueueKey, scheduledKey } from './keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import { periodicOccurrences } from './periodic-schedule.js';
 import type { PoolContext } from './pool-context.js';
-import { runScript } from './redis/scripts.js';
+import { periodicEnqueueCall } from './redis/calls/periodic-enqueue.js';
+import { send } from './redis/script-call.js';
 
 export interface PeriodicJob {
   name: string;
@@ -45,9 +46,7 @@ export class PeriodicEnqueuer {
   async step(): Promise<number> {
     const now = epochSeconds(this.ctx.clock);
     const occurrences = periodicOccurrences(this.jobs, now, PERIODIC_HORIZON_SECONDS, { timezone: this.timezone });
-    const args: Array<string | number> = [now];
-    for (const { score, member } of occurrences) args.push(score, member);
     const { redis, prefix } = this.ctx;
-    return Number(await runScript(redis, 'periodic-enqueue-2', [scheduledKey(prefix), lastPeriodicEnqueueKey(prefix)], args));
+    return send(redis, periodicEnqueueCall(scheduledKey(prefix), lastPeriodicEnqueueKey(prefix), now, occurrences));
   }
 }

@@ -4,8 +4,9 @@
 // (find-in-list-1.lua): only matching elements cross the wire.
 import type { Redis } from 'ioredis';
 import { decodeJob, type Job } from '../job.js';
-import { runScript } from '../redis/scripts.js';
-import { fromReply, textOf } from '../redis-bytes.js';
+import { findInListCall } from '../redis/calls/queue-tools.js';
+import { send } from '../redis/script-call.js';
+import { textOf } from '../redis-bytes.js';
 
 /** Elements looked at per script call: each call stays short whatever the list holds. */
 const SLICE = 1000;
@@ -25,13 +26,12 @@ export async function findInList(redis: Redis, key: string, id: string, signal?:
   const needle = plainRun(id);
   for (let first = 0; ; first += SLICE) {
     if (signal?.aborted) break;
-    const reply = await runScript<Array<number | Buffer>>(redis, 'find-in-list-1', [key], [first, SLICE, needle], 'buffers');
-    const length = Number(reply[0]);
-    for (let i = 1; i + 1 < reply.length; i += 2) {
-      const raw = textOf(fromReply(reply[i + 1] as Buffer));
+    const { length, matches } = await send(redis, findInListCall(key, first, SLICE, needle));
+    for (const { index, value } of matches) {
+      const raw = textOf(value);
       try {
         const job = decodeJob(raw);
-        if (job.id === id) found.push({ index: Number(reply[i]), raw, job });
+        if (job.id === id) found.push({ index, raw, job });
       } catch {
         // not a job: it cannot be the one asked for
       }

@@ -1,26 +1,27 @@
-// The arguments of one ack-jobs-var call (see its header): finished jobs
-// grouped by name, so a job that succeeded costs a single argument. Every
+// ack-jobs-var.lua: complete a batch of finished jobs (see its header). Jobs
+// are grouped by name, so a job that succeeded costs a single argument: every
 // argument is copied and framed several times on its way to Redis, and with
-// one group per name the keys are sent once per name, not once per job.
-import type { Outcome } from './job-runner.js';
-import type { RedisBytes } from './redis-bytes.js';
+// one group per name the keys go once per name, not once per job.
+import type { RedisBytes } from '../../redis-bytes.js';
+import { asNumber, type ScriptCall } from '../script-call.js';
+
+export type AckOutcome = { kind: 'ok' } | { kind: 'discard' } | { kind: 'retry' | 'dead'; score: number; bytes: string };
 
 export interface Ack {
   /** Exactly as listed in the in-progress list. */
   bytes: RedisBytes;
   name: string;
-  outcome: Outcome;
+  outcome: AckOutcome;
 }
 
 /** The in-progress list, lock and lock_info keys of a job name, in that order. */
 export type NameKeys = readonly [string, string, string];
 
-export function ackBatchArgs(
-  acks: readonly Ack[],
-  fixedKeys: readonly string[],
-  keysOf: (name: string) => NameKeys,
-  poolId: string,
-): [keys: string[], args: RedisBytes[]] {
+/** retry, dead, processed counter, failed counter, rescues: the same for every batch of a pool. */
+export type AckFixedKeys = readonly [string, string, string, string, string];
+
+/** Resolves to the number of jobs that were no longer in their in-progress list. */
+export function ackJobsCall(acks: readonly Ack[], fixedKeys: AckFixedKeys, keysOf: (name: string) => NameKeys, poolId: string): ScriptCall<number> {
   const groups = new Map<string, { ok: RedisBytes[]; failed: Ack[] }>();
   for (const ack of acks) {
     let group = groups.get(ack.name);
@@ -31,7 +32,7 @@ export function ackBatchArgs(
     if (ack.outcome.kind === 'ok') group.ok.push(ack.bytes);
     else group.failed.push(ack);
   }
-  const keys = [...fixedKeys];
+  const keys: string[] = [...fixedKeys];
   const args: RedisBytes[] = [poolId];
   for (const [name, { ok, failed }] of groups) {
     keys.push(...keysOf(name));
@@ -42,5 +43,5 @@ export function ackBatchArgs(
       args.push(bytes, outcome.kind, filed ? String(outcome.score) : '', filed ? outcome.bytes : '');
     }
   }
-  return [keys, args];
+  return { script: 'ack-jobs-var', keys, args, replyAs: 'text', parse: asNumber };
 }
