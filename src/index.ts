@@ -1,6 +1,6 @@
 // Public API of `work`.
-export { Enqueuer, type EnqueuerOptions, type ScheduledJob, type BulkJob, type JobArgs } from './engine/enqueuer.js';
-export { WorkerPool, type WorkerPoolOptions, type StopOptions } from './engine/worker-pool.js';
+export { Enqueuer, type EnqueuerOptions, type EnqueueOptions, type ScheduledJob, type BulkJob, type JobArgs } from './engine/enqueuer.js';
+export { WorkerPool, type WorkerPoolOptions, type StopOptions, type StopReport } from './engine/worker-pool.js';
 export { Client, PAGE_SIZE, type ClientOptions, type RetryAllResult, type DeleteAllResult } from './engine/client.js';
 export type * from './engine/client/types.js';
 export { defineHandlers, type HandlersModule, type JobDefinition } from './engine/handlers-module.js';

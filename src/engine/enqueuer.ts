@@ -25,6 +25,25 @@ export interface EnqueuerOptions {
   maxJobBytes?: number;
 }
 
+export interface EnqueueOptions {
+  /** Run it this many seconds from now (the scheduled set) instead of at once. */
+  in?: number;
+  /** Refuse it (null) while an equal job, same name and args, waits or is scheduled. */
+  unique?: boolean;
+  /** Unique by this key map instead of the args (unique is then implied); a refused call updates the waiting job's args. */
+  uniqueKey?: JobArgs | null;
+}
+
+const ENQUEUE_OPTIONS = new Set(['in', 'unique', 'uniqueKey']);
+
+function checkEnqueueOptions(options: EnqueueOptions): EnqueueOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('enqueue options must be an object');
+  const unknown = Object.keys(options).filter((key) => !ENQUEUE_OPTIONS.has(key));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown enqueue option(s): ${unknown.join(', ')} (known: in, unique, uniqueKey)`);
+  if (options.unique !== undefined && typeof options.unique !== 'boolean') throw new InvalidArgumentError('enqueue option "unique" must be true or false');
+  return options;
+}
+
 export interface ScheduledJob {
   /** When the job becomes due, epoch seconds. */
   runAt: number;
@@ -63,8 +82,25 @@ export class Enqueuer {
     return this.connection.redis;
   }
 
-  /** Queue a job to run as soon as a worker is free. */
-  async enqueue(name: string, args: JobArgs | null = {}): Promise<Job> {
+  /**
+   * Queue a job to run as soon as a worker is free. With options: `in`
+   * schedules it that many seconds from now; `unique` refuses it (null) while
+   * an equal job (same name and args) waits or is scheduled; `uniqueKey`
+   * makes it unique by that key map instead of the args, and a refused call
+   * then replaces the waiting job's args with its own.
+   */
+  enqueue(name: string, args?: JobArgs | null): Promise<Job>;
+  enqueue(name: string, args: JobArgs | null, options: EnqueueOptions): Promise<Job | null>;
+  async enqueue(name: string, args: JobArgs | null = {}, options?: EnqueueOptions): Promise<Job | null> {
+    if (options !== undefined) {
+      const { in: seconds, unique, uniqueKey } = checkEnqueueOptions(options);
+      const delay = seconds === undefined ? undefined : validateDelay(seconds);
+      if (unique || uniqueKey !== undefined) {
+        const byKey = uniqueKey !== undefined;
+        return (await this.enqueueUniqueAt(name, args, byKey ? uniqueKey : args, delay, byKey))?.job ?? null;
+      }
+      if (delay !== undefined) return (await this.enqueueIn(name, delay, args)).job;
+    }
     try {
       const [job] = await this.enqueueBulk([{ name, args }]);
       return job!;

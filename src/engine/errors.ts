@@ -100,6 +100,11 @@ export function isInstance<T>(value: unknown, type: abstract new (...args: never
   }
 }
 
+/** What was thrown, as an Error: itself when it is one, else an Error with its text and the value as `cause`. */
+export function asError(thrown: unknown): Error {
+  return isInstance(thrown, Error) ? thrown : new Error(errorMessage(thrown), { cause: thrown });
+}
+
 /** What a thrown value reads as when nothing about it can be read safely. */
 export const UNPRINTABLE = '[unprintable thrown value]';
 

@@ -11,8 +11,12 @@ export interface JobEvent {
 export interface PoolEventMap {
   'job:started': [JobEvent];
   'job:completed': [JobEvent & { durationMs: number }];
-  /** Every failed attempt, whatever happens next (see `fate`). */
-  'job:failed': [JobEvent & { error: string; fate: 'retry' | 'dead' | 'discard'; durationMs: number }];
+  /**
+   * Every failed attempt, whatever happens next (see `fate`). `error` is the
+   * text stored in the job's err field; `exception` what the handler threw,
+   * as an Error (a non-Error value is its `cause`).
+   */
+  'job:failed': [JobEvent & { error: string; exception: Error; fate: 'retry' | 'dead' | 'discard'; durationMs: number }];
   'job:retry': [JobEvent & { error: string; retryAt: number }];
   'job:dead': [JobEvent & { error: string }];
   'job:timeout': [JobEvent & { timeoutMs: number }];

@@ -5,7 +5,7 @@
 import { epochSeconds, type Clock } from './clock.js';
 import { failureFate } from './backoff.js';
 import { deadLetterBytes } from './dead-letter.js';
-import { errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, KilledWorkerError, StrayJobError } from './errors.js';
+import { asError, errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, KilledWorkerError, StrayJobError } from './errors.js';
 import { makeJobContext } from './job-context.js';
 import type { LazyAbort } from './lazy-abort.js';
 import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
@@ -143,7 +143,7 @@ function fail(
   const fails = event.job.fails + 1;
   // A job nobody handles goes straight to dead, as in gocraft; so does one that keeps killing its workers.
   const fate = options ? failureFate(fails, options.maxFails, options.skipDead) : 'dead';
-  deps.emit('job:failed', { ...event, error, fate, durationMs: deps.clock.nowMs() - started });
+  deps.emit('job:failed', { ...event, error, exception: asError(thrown), fate, durationMs: deps.clock.nowMs() - started });
   if (fate === 'discard') return { kind: 'discard' };
   const failedBytes = markFailed(bytes, fails, error, now);
   if (fate === 'dead') {

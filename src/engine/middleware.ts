@@ -2,7 +2,8 @@
 // the rest of the chain and then the handler.
 import type { JobContext } from './job-context.js';
 
-export type Handler = (job: JobContext) => unknown;
+/** A job's handler; `Args` types `job.args` (the pool cannot check it: args come from Redis). */
+export type Handler<Args = Record<string, unknown>> = (job: JobContext<Args>) => unknown;
 export type Middleware = (job: JobContext, next: () => Promise<void>) => unknown;
 
 const settled: Promise<void> = Promise.resolve();

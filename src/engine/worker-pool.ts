@@ -121,13 +121,18 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     this.workerIds = Array.from({ length: this.concurrency }, () => makeId());
   }
 
-  /** Register the handler (and options) for a job name. */
-  job(name: string, handler: Handler): this;
-  job(name: string, options: JobOptions, handler: Handler): this;
-  job(name: string, optionsOrHandler: JobOptions | Handler, maybeHandler?: Handler): this {
+  /**
+   * Register the handler (and options) for a job name. `Args` types the
+   * handler's `job.args`, e.g. `pool.job<{ to: string }>('send_email', …)`:
+   * a declaration, not a check (args come from Redis, possibly from Go).
+   */
+  job<Args = Record<string, unknown>>(name: string, handler: Handler<Args>): this;
+  job<Args = Record<string, unknown>>(name: string, options: JobOptions, handler: Handler<Args>): this;
+  job<Args = Record<string, unknown>>(name: string, optionsOrHandler: JobOptions | Handler<Args>, maybeHandler?: Handler<Args>): this {
     this.assertNotStarted('register jobs');
     validateJobName(name);
-    const handler = typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler;
+    // Args only types what the handler reads; every handler receives a JobContext.
+    const handler = (typeof optionsOrHandler === 'function' ? optionsOrHandler : maybeHandler) as Handler | undefined;
     const options = typeof optionsOrHandler === 'function' ? {} : optionsOrHandler;
     if (typeof handler !== 'function') throw new InvalidArgumentError(`job "${name}": the handler must be a function`);
     if (this.registrations.has(name)) throw new InvalidArgumentError(`job "${name}" is registered twice`);

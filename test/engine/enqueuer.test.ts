@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Enqueuer } from '../../src/engine/enqueuer.js';
 import { BulkEnqueueError, InvalidArgumentError } from '../../src/engine/errors.js';
+import { encodeJob } from '../../src/engine/job.js';
 import * as keys from '../../src/engine/keys.js';
 import { namespaceKeys, testRedis, type TestRedis } from '../support/redis.js';
 
@@ -55,6 +56,28 @@ describe('enqueue', () => {
     const ids = jobs.map((j) => j.id);
     for (const id of ids) expect(id).toMatch(HEX24);
     expect(new Set(ids).size).toBe(50);
+  });
+});
+
+describe('enqueue with options', () => {
+  it('{ in } schedules, { unique } refuses an equal job, { uniqueKey } keys on the map, as the named calls do', async () => {
+    const later = await enqueuer.enqueue('report', { id: 1 }, { in: 60 });
+    expect(await t.redis.zscore(keys.scheduledKey(t.prefix), encodeJob(later!))).toBe(String(NOW + 60));
+    expect(await enqueuer.enqueue('sync', { a: 1 }, { unique: true })).not.toBeNull();
+    expect(await enqueuer.enqueue('sync', { a: 1 }, { unique: true })).toBeNull();
+    expect(await enqueuer.enqueue('sync', { a: 2 }, { unique: true })).not.toBeNull();
+    const first = await enqueuer.enqueue('mail', { to: 'x', n: 1 }, { uniqueKey: { to: 'x' } });
+    expect(first).not.toBeNull();
+    expect(await enqueuer.enqueue('mail', { to: 'x', n: 2 }, { uniqueKey: { to: 'x' }, in: 30 })).toBeNull();
+    expect(await t.redis.get(keys.uniqueKey(t.prefix, 'mail', '{"to":"x"}\n'))).toContain('"n":2');
+    expect(await enqueuer.enqueue('plain', {}, {})).not.toBeNull();
+  });
+
+  it('refuses unknown options and bad values, writing nothing', async () => {
+    await expect(enqueuer.enqueue('x', {}, { delay: 5 } as never)).rejects.toThrow(/unknown enqueue option\(s\): delay/);
+    await expect(enqueuer.enqueue('x', {}, { in: -1 })).rejects.toThrow(InvalidArgumentError);
+    await expect(enqueuer.enqueue('x', {}, { unique: 'yes' } as never)).rejects.toThrow(/"unique" must be true or false/);
+    expect(await keysInNamespace()).toEqual([]);
   });
 });
 

@@ -367,4 +367,26 @@ describe('what a handler can throw', () => {
     }
     for (const name of Object.keys(throwers)) await expectQueueSettled(name, p.id);
   });
+
+  it('job:failed carries what was thrown as an Error: the Error itself, or one whose cause is the value', async () => {
+    const { enqueuer, pool } = h();
+    const thrownError = new TypeError('typed');
+    const thrownValue = { code: 42 };
+    const p = pool()
+      .job('error', { maxFails: 1 }, () => {
+        throw thrownError;
+      })
+      .job('value', { maxFails: 1 }, () => {
+        throw thrownValue;
+      });
+    const seen = new Map<string, Error>();
+    p.on('job:failed', ({ job, exception }) => seen.set(job.name, exception));
+    await p.start();
+    await enqueuer.enqueueBulk([{ name: 'error' }, { name: 'value' }]);
+    await waitFor(() => seen.size === 2);
+    expect(seen.get('error')).toBe(thrownError);
+    expect(seen.get('value')).toBeInstanceOf(Error);
+    expect(seen.get('value')!.message).toBe('{"code":42}');
+    expect(seen.get('value')!.cause).toBe(thrownValue);
+  });
 });
