@@ -24,6 +24,8 @@ export const COMMANDS: Record<string, CommandEntry> = {
   pause: { description: 'Pause queues: their jobs wait until unpaused', load: async () => (await import('./pause.js')).pause },
   unpause: { description: 'Unpause queues', load: async () => (await import('./pause.js')).unpause },
   enqueue: { description: 'Enqueue a job', load: async () => (await import('./enqueue.js')).command },
+  job: { description: 'Show one job wherever it is: queued, running, scheduled, retry or dead', load: async () => (await import('./job.js')).command },
+  doctor: { description: 'Check a deployment: Redis settings, rights, clocks, stale pools, lock drift', load: async () => (await import('./doctor.js')).command },
   contexts: { description: 'List the named contexts of the config file', load: async () => (await import('./list-contexts.js')).command },
   completion: { description: 'Print a shell completion script (bash, zsh or fish)', load: async () => (await import('./completion.js')).command },
 };

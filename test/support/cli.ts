@@ -18,7 +18,9 @@ export interface CliOptions {
 }
 
 export function startCli(args: string[], options: CliOptions = {}): ChildProcess {
-  const env = { ...process.env, NO_COLOR: '1', REDIS_URL: undefined, WORK_NAMESPACE: undefined, ...options.env };
+  // A developer's shell settings must not leak into what a test runs.
+  const clean = { REDIS_URL: undefined, WORK_NAMESPACE: undefined, WORK_CONTEXT: undefined, WORK_REDIS_PASSWORD_FILE: undefined, WORK_TLS_CA: undefined, WORK_READ_ONLY: undefined };
+  const env = { ...process.env, NO_COLOR: '1', ...clean, ...options.env };
   return spawn(process.execPath, [CLI, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
