@@ -1,7 +1,7 @@
 // The shape shared by `work retry-dead` and `work delete-dead`: either --all
 // (batched, interruptible, with progress) or a list of IDs; --job filters;
 // --dry-run reports what would happen and changes nothing.
-import type { Client } from '../engine/client.js';
+import type { Client } from '../engine/client/client.js';
 import { NotDeletedError, NotRetriedError } from '../engine/errors.js';
 import type { Command, CommandContext } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';

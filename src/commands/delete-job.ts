@@ -1,5 +1,5 @@
 // `work delete-retry ID...` and `work delete-scheduled ID...`.
-import type { Client } from '../engine/client.js';
+import type { Client } from '../engine/client/client.js';
 import { NotDeletedError } from '../engine/errors.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';

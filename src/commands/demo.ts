@@ -3,11 +3,11 @@
 // the sample workers from examples/handlers.js with a producer that keeps a
 // realistic mix flowing; shows live queue counts; cleans up what it started.
 import type { Redis } from 'ioredis';
-import { Client } from '../engine/client.js';
-import { Enqueuer } from '../engine/enqueuer.js';
+import { Client } from '../engine/client/client.js';
+import { Enqueuer } from '../engine/enqueuer/enqueuer.js';
 import { errorMessage } from '../engine/errors.js';
-import { validateHandlersModule } from '../engine/handlers-module.js';
-import { WorkerPool } from '../engine/worker-pool.js';
+import { validateHandlersModule } from '../engine/pool/handlers-module.js';
+import { WorkerPool } from '../engine/pool/worker-pool.js';
 import { redisServerAvailable, startRedisServer, type RedisServerHandle } from '../support/private-redis.js';
 import type { Command, CommandContext } from './command.js';
 import { UsageError } from './exit-codes.js';

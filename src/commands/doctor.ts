@@ -1,5 +1,5 @@
 // `work doctor`: checks a deployment and says what to fix.
-import { diagnose, type Finding } from '../engine/client.js';
+import { diagnose, type Finding } from '../engine/client/client.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { writeJson } from './output.js';

@@ -1,5 +1,5 @@
 // `work enqueue NAME [--args JSON | --args -] [--in SECONDS] [--unique]`.
-import { Enqueuer, type JobArgs } from '../engine/enqueuer.js';
+import { Enqueuer, type JobArgs } from '../engine/enqueuer/enqueuer.js';
 import type { Command, CommandContext } from './command.js';
 import { UsageError } from './exit-codes.js';
 import { writeJson } from './output.js';

@@ -1,5 +1,5 @@
 // One line per job outcome for `work worker`: text for people, JSON lines with --json.
-import type { WorkerPool } from '../engine/worker-pool.js';
+import type { WorkerPool } from '../engine/pool/worker-pool.js';
 import { inert } from '../support/inert.js';
 import type { CommandContext } from './command.js';
 

@@ -1,5 +1,5 @@
 // `work dead`, `work retry`, `work scheduled`: one listing shared by the three sets.
-import type { Client, JobEntry, JobPage, JobSetName } from '../engine/client.js';
+import type { Client, JobEntry, JobPage, JobSetName } from '../engine/client/client.js';
 import type { Command, CommandContext } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { colorEnabled, formatTime, lineWriter, renderColumns, terminalWidth, writeJson, writeTable, type ColumnSpec } from './output.js';

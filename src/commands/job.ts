@@ -1,6 +1,6 @@
 // `work job ID`: one job wherever it is (queued, in progress, scheduled,
 // retry or dead), with its full args and error.
-import type { LocatedJob } from '../engine/client.js';
+import type { LocatedJob } from '../engine/client/client.js';
 import type { Command } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { formatTime, notice, writeJson } from './output.js';

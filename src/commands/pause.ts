@@ -1,6 +1,6 @@
 // `work pause QUEUE...` and `work unpause QUEUE...`.
-import type { Client } from '../engine/client.js';
-import { validateJobName } from '../engine/validation.js';
+import type { Client } from '../engine/client/client.js';
+import { validateJobName } from '../engine/codec/validation.js';
 import type { Command } from './command.js';
 import { UsageError } from './exit-codes.js';
 import { writeJson } from './output.js';

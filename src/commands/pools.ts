@@ -1,4 +1,4 @@
-import type { PoolHeartbeat } from '../engine/client.js';
+import type { PoolHeartbeat } from '../engine/client/client.js';
 import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
 import { formatTime, notice, writeJson, writeTable, type ColumnSpec } from './output.js';

@@ -1,8 +1,8 @@
 import { formatAge } from '../support/format.js';
-import type { QueueInfo } from '../engine/client.js';
+import type { QueueInfo } from '../engine/client/client.js';
 import { notice, writeJson, writeTable, type ColumnSpec } from './output.js';
 import { withClient } from './with-client.js';
-import { validateJobName } from '../engine/validation.js';
+import { validateJobName } from '../engine/codec/validation.js';
 import type { Command, CommandContext } from './command.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { confirmTyped } from './confirm.js';

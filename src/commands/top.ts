@@ -1,5 +1,5 @@
 // `work top`: the live console, full screen.
-import { Client } from '../engine/client.js';
+import { Client } from '../engine/client/client.js';
 import type { Command } from './command.js';
 import { UsageError } from './exit-codes.js';
 

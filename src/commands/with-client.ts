@@ -1,5 +1,5 @@
 // Runbook commands open one Client for their run and always close it.
-import { Client } from '../engine/client.js';
+import { Client } from '../engine/client/client.js';
 import type { CommandContext } from './command.js';
 
 export async function withClient<T>(ctx: CommandContext, use: (client: Client) => Promise<T>): Promise<T> {

@@ -5,7 +5,7 @@
 // outage line does not, so they are counted and summed up on return.
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../engine/errors.js';
-import type { WorkerPool } from '../engine/worker-pool.js';
+import type { WorkerPool } from '../engine/pool/worker-pool.js';
 import { inert } from '../support/inert.js';
 import type { CommandContext } from './command.js';
 import type { WorkerLog } from './job-log.js';

@@ -1,6 +1,6 @@
 // Every error the engine raises on purpose. Callers branch on the class, and the
 // CLI maps classes to exit codes, so each distinct outcome has its own type.
-import type { Job } from './job.js';
+import type { Job } from './codec/job.js';
 
 export class WorkError extends Error {
   override name = 'WorkError';

@@ -1,7 +1,7 @@
 // The console's composition root: state, data, input and the view on screen.
 import { Box, useApp, useStdout } from 'ink';
 import React, { useEffect } from 'react';
-import type { Client } from '../engine/client.js';
+import type { Client } from '../engine/client/client.js';
 import { Footer } from './components/footer.js';
 import { Header } from './components/header.js';
 import { JobSetView } from './components/job-set-view.js';

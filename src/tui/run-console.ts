@@ -1,7 +1,7 @@
 // Runs the console full screen until the user quits or `signal` fires. The
 // alternate screen is left on quit, on Ctrl-C and on a crash (process exit).
 import React from 'react';
-import type { Client } from '../engine/client.js';
+import type { Client } from '../engine/client/client.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { collect, runCli, startCli } from '../support/cli.js';
 import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';

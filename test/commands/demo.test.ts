@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { namespacePrefix } from '../../src/engine/keys.js';
+import { namespacePrefix } from '../../src/engine/codec/keys.js';
 import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { collect, runCli, startCli } from '../support/cli.js';
 import { namespaceKeys } from '../support/redis.js';

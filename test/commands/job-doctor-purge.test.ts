@@ -1,8 +1,8 @@
 // `work job`, `work queues purge` and `work doctor` as an operator runs them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { runCli } from '../support/cli.js';
 import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 

@@ -1,10 +1,10 @@
 // Runbook subcommands against the private Redis: tables for people, --json
 // equal to what the Client returns, --dry-run changing nothing, exit codes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client } from '../../src/engine/client/client.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { runCli } from '../support/cli.js';
 import { namespaceKeys, redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 

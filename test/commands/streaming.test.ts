@@ -1,8 +1,8 @@
 // `work dead --all --json` streams: a set far larger than the heap it may
 // use is listed whole, one JSON job a line, in constant memory.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { runCli } from '../support/cli.js';
 import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 

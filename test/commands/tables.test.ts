@@ -2,8 +2,8 @@
 // not a terminal), nothing from Redis reaches it raw, and --json stays exact.
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { renderColumns, renderTable, terminalWidth, type ColumnSpec } from '../../src/commands/output.js';
 import { textWidth } from '../../src/support/fit.js';
 import { runCli } from '../support/cli.js';

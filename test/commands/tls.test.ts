@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { Client, Enqueuer, WorkerPool } from '../../src/index.js';
 import { startRedisServer, type RedisServerHandle, type TlsFiles } from '../../src/support/private-redis.js';
 import { collect, runCli, startCli, type CliResult } from '../support/cli.js';

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import { deadKey, heartbeatKey, lockInfoKey, lockKey, maxConcurrencyKey, queueKey, rescuesKey, workerPoolsKey } from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import { deadKey, heartbeatKey, lockInfoKey, lockKey, maxConcurrencyKey, queueKey, rescuesKey, workerPoolsKey } from '../../src/engine/codec/keys.js';
 import { redisUrl } from '../support/redis.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';

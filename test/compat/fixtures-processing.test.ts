@@ -4,8 +4,8 @@
 // with the args Go wrote; unique markers are released; crashed pools are
 // reaped with lock and lock_info corrected; dead jobs stay dead.
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import { deadKey, heartbeatKey, knownJobsKey, workerPoolsKey } from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import { deadKey, heartbeatKey, knownJobsKey, workerPoolsKey } from '../../src/engine/codec/keys.js';
 import { loadSnapshot, SCENARIOS, VERSIONS, type GoVersion, type Scenario, type SnapshotEntry } from '../support/fixtures.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';

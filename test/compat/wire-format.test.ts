@@ -2,7 +2,7 @@
 // compared with the snapshot the real gocraft/work (master) wrote in the same
 // situation (busy_pool: a capped queue, a paused queue, a free one, check-ins).
 import { describe, expect, it } from 'vitest';
-import { heartbeatKey, lockInfoKey, lockKey, pausedKey } from '../../src/engine/keys.js';
+import { heartbeatKey, lockInfoKey, lockKey, pausedKey } from '../../src/engine/codec/keys.js';
 import { snapshot, type SnapshotEntry } from '../support/fixtures.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBackoff, failureFate } from '../../src/engine/backoff.js';
+import { defaultBackoff, failureFate } from '../../src/engine/pool/backoff.js';
 
 describe('defaultBackoff (gocraft: fails^4 + 15 + R*(fails+1), R in 0..29)', () => {
   it('spans 16..74 s on the first failure', () => {

@@ -3,9 +3,9 @@
 // the bytes it read: a text round trip would turn each bad byte into U+FFFD,
 // and LREM/ZREM would then miss the value, leaving it stuck for good.
 import { describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { decodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client } from '../../src/engine/client/client.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { expectReleased, usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';
 

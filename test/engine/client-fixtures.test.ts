@@ -3,10 +3,10 @@
 // gocraft made is made again and compared field by field.
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, type JobEntry } from '../../src/engine/client.js';
+import { Client, type JobEntry } from '../../src/engine/client/client.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { decodeJob } from '../../src/engine/job.js';
-import { namespacePrefix } from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import { namespacePrefix } from '../../src/engine/codec/keys.js';
 import {
   clientResults,
   loadSnapshot,

@@ -1,10 +1,10 @@
 // The Client's whole-set reads and queue repairs: streamed listings, finding
 // one job wherever it is, and purging a queue.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client } from '../../src/engine/client/client.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { namespaceKeys, testRedis, type TestRedis } from '../support/redis.js';
 
 let t: TestRedis;

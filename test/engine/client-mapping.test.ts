@@ -2,15 +2,13 @@
 // and the sweep cursor, without Redis.
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/engine/errors.js';
-import { encodeJob } from '../../src/engine/job.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
 import {
   entriesFromWithScores,
   globEscape,
   heartbeatFromHash,
   idMatchPattern,
   jobEntryFromMember,
-  isNamed,
-  nameOfMember,
   observationFromHash,
   pageOffset,
   parseGoInt,
@@ -20,6 +18,7 @@ import {
   sortNames,
   splitList,
 } from '../../src/engine/client/mapping.js';
+import { isNamed, nameOfMember } from '../../src/engine/codec/job-peek.js';
 import { checkBatchSize, SweepCursor, type ScoredMember } from '../../src/engine/client/sweep.js';
 
 const job = (fields: Partial<Parameters<typeof encodeJob>[0]> = {}): string =>

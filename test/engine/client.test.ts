@@ -1,12 +1,12 @@
 // Client behaviour on data the tests create, against the run's private Redis.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Client } from '../../src/engine/client.js';
+import { Client } from '../../src/engine/client/client.js';
 import { sweep } from '../../src/engine/client/sweep.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
 import { InvalidArgumentError, NotDeletedError, NotRetriedError } from '../../src/engine/errors.js';
-import { decodeJob, encodeJob, type Job } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { decodeJob, encodeJob, type Job } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, diagnose, type DoctorFacts } from '../../src/engine/client.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client, diagnose, type DoctorFacts } from '../../src/engine/client/client.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 
 const healthy = (): DoctorFacts => ({

@@ -2,10 +2,10 @@
 // (spec 4 and 5), and nothing at all written for bad input.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
 import { BulkEnqueueError, InvalidArgumentError } from '../../src/engine/errors.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { namespaceKeys, testRedis, type TestRedis } from '../support/redis.js';
 
 const NOW = 1_795_407_033;

@@ -2,7 +2,7 @@
 // Go, one job per call): each job taken is of a type drawn with probability
 // proportional to its priority among the types still eligible.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { defineScripts, runScript } from '../../src/engine/redis/scripts.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 

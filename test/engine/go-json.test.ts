@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidJobError } from '../../src/engine/errors.js';
-import { compareUtf8, goCanonicalize, goJsonStringify, goQuote } from '../../src/engine/go-json.js';
-import { JsonSyntaxError, MAX_DEPTH } from '../../src/engine/json-text.js';
-import { topLevelMembers } from '../../src/engine/json-members.js';
+import { compareUtf8, goCanonicalize, goJsonStringify, goQuote } from '../../src/engine/codec/go-json.js';
+import { JsonSyntaxError, MAX_DEPTH } from '../../src/engine/codec/json-text.js';
+import { topLevelMembers } from '../../src/engine/codec/json-members.js';
 import { SCENARIOS, snapshot, VERSIONS } from '../support/fixtures.js';
 
 /** Every job-like JSON value in every fixture: list items, zset members, JSON string values. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveJobOptions } from '../../src/engine/job-options.js';
+import { resolveJobOptions } from '../../src/engine/pool/job-options.js';
 
 describe('resolveJobOptions', () => {
   it('fills in gocraft\'s defaults, and 3 rescues', () => {

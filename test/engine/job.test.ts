@@ -10,9 +10,9 @@ import {
   markRequeued,
   periodicJobJson,
   uniqueKeyMapFromRawArgs,
-} from '../../src/engine/job.js';
-import { editTopLevel, topLevelMembers } from '../../src/engine/json-members.js';
-import { goCanonicalize } from '../../src/engine/go-json.js';
+} from '../../src/engine/codec/job.js';
+import { editTopLevel, topLevelMembers } from '../../src/engine/codec/json-members.js';
+import { goCanonicalize } from '../../src/engine/codec/go-json.js';
 import { manifest, SCENARIOS, snapshot, type GoVersion, type Scenario, VERSIONS } from '../support/fixtures.js';
 
 interface FixtureJob {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidJobError } from '../../src/engine/errors.js';
-import { editTopLevel, foldKey, topLevelMembers } from '../../src/engine/json-members.js';
-import { JsonSyntaxError } from '../../src/engine/json-text.js';
+import { editTopLevel, foldKey, topLevelMembers } from '../../src/engine/codec/json-members.js';
+import { JsonSyntaxError } from '../../src/engine/codec/json-text.js';
 import { snapshot } from '../support/fixtures.js';
 
 // cjson wrote this one (the Lua requeue script): hash key order, "\/", 1.2345678901235e+17.

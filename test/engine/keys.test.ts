@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { snapshot, VERSIONS } from '../support/fixtures.js';
 
 describe('namespacePrefix', () => {

@@ -2,7 +2,7 @@
 // member bytes, and pools sharing a schedule run each occurrence once.
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/engine/errors.js';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';
 

@@ -1,7 +1,7 @@
 // Queue controls a pool obeys (spec 6.3, 9): priorities, the pause flag, and
 // MaxConcurrency across the namespace.
 import { describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';
 

@@ -1,10 +1,10 @@
 // How a pool fails jobs, asserted on Redis afterwards: timeouts, throwing
 // middleware, anything a handler can throw, and the events that report it.
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import type { JobContext } from '../../src/engine/job-context.js';
-import * as keys from '../../src/engine/keys.js';
-import type { PoolEventMap } from '../../src/engine/events.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import type { JobContext } from '../../src/engine/pool/job-context.js';
+import * as keys from '../../src/engine/codec/keys.js';
+import type { PoolEventMap } from '../../src/engine/pool/events.js';
 import { JobTimeoutError } from '../../src/engine/errors.js';
 import { aborted, expectReleased, usePoolHarness, zsetEntries } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';

@@ -2,9 +2,9 @@
 // "stray job"): each ends in dead with a clear error and its original bytes,
 // its lock count is given back, and the queue keeps running.
 import { describe, expect, it } from 'vitest';
-import type { PoolEventMap } from '../../src/engine/events.js';
-import { decodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import type { PoolEventMap } from '../../src/engine/pool/events.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { expectReleased, usePoolHarness, zsetEntries } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';
 

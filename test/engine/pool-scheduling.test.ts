@@ -2,9 +2,9 @@
 // moved to their queues by the requeuer; unique jobs release their marker as
 // they start, and unique-by-key jobs run with the latest args.
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import type { JobContext } from '../../src/engine/job-context.js';
-import * as keys from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import type { JobContext } from '../../src/engine/pool/job-context.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';
 

@@ -3,10 +3,10 @@
 // registration behind. Asserted on Redis after stop() resolves.
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import * as keys from '../../src/engine/keys.js';
-import type { PoolEventMap } from '../../src/engine/events.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import * as keys from '../../src/engine/codec/keys.js';
+import type { PoolEventMap } from '../../src/engine/pool/events.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { startRedisServer } from '../../src/support/private-redis.js';
 import { aborted, usePoolHarness } from '../support/pool-harness.js';
 import { deferred, waitFor } from '../support/wait.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbsenceTracker, QUIET_INTERVALS, WATCHERS_PER_TICK, declaredIntervalMs, pulseValue, ticksPerCheck, unsubscribed, type Sighting } from '../../src/engine/presence.js';
+import { AbsenceTracker, QUIET_INTERVALS, WATCHERS_PER_TICK, declaredIntervalMs, pulseValue, ticksPerCheck, unsubscribed, type Sighting } from '../../src/engine/pool/presence.js';
 
 const gone = (poolId: string, pulse = '1000:7', intervalMs = 1000): Sighting => ({ poolId, pulse, intervalMs });
 

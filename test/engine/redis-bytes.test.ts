@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterBytes } from '../../src/engine/dead-letter.js';
-import { decodeJob, decodeJobValue } from '../../src/engine/job.js';
-import { bytesKey, firstInvalidUtf8, fromReply, sameBytes, textOf } from '../../src/engine/redis-bytes.js';
+import { deadLetterBytes } from '../../src/engine/codec/dead-letter.js';
+import { decodeJob, decodeJobValue } from '../../src/engine/codec/job.js';
+import { bytesKey, firstInvalidUtf8, fromReply, sameBytes, textOf } from '../../src/engine/codec/redis-bytes.js';
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
-import * as keys from '../../src/engine/keys.js';
-import { decodeJob } from '../../src/engine/job.js';
-import type { JobContext } from '../../src/engine/job-context.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
+import * as keys from '../../src/engine/codec/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import type { JobContext } from '../../src/engine/pool/job-context.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 import { deferred, waitFor } from '../support/wait.js';
 

@@ -3,9 +3,9 @@
 // resolving, with and without a timeout. Each ends as the README documents,
 // and the audit finds every other job run and nothing left behind.
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import type { JobContext } from '../../src/engine/job-context.js';
-import { deadKey, inProgressKey, queueKey } from '../../src/engine/keys.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import type { JobContext } from '../../src/engine/pool/job-context.js';
+import { deadKey, inProgressKey, queueKey } from '../../src/engine/codec/keys.js';
 import { auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';

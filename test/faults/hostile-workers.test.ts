@@ -4,9 +4,9 @@
 // that allocates until the process runs out of heap. A pool in this process
 // watches them (reaper and presence), as another host of the cluster would.
 import { describe, expect, it } from 'vitest';
-import { decodeJob } from '../../src/engine/job.js';
-import { deadKey, rescuesKey } from '../../src/engine/keys.js';
-import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/worker-pool.js';
+import { decodeJob } from '../../src/engine/codec/job.js';
+import { deadKey, rescuesKey } from '../../src/engine/codec/keys.js';
+import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost, runsFromHash } from '../support/audit.js';
 import { FAULT_TIMINGS, killWorker, privateRedis, spawnFaultWorker, useCleanups, type WorkerProcess } from '../support/fault-env.js';

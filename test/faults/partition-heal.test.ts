@@ -5,8 +5,8 @@
 // it is not reaped a second time before its next beat (which would run the
 // jobs it fetched as it healed twice too).
 import { describe, expect, it } from 'vitest';
-import { workerPoolsKey } from '../../src/engine/keys.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { workerPoolsKey } from '../../src/engine/codec/keys.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { startRedisServer } from '../../src/support/private-redis.js';
 import { Redis } from 'ioredis';
 import { useCleanups } from '../support/fault-env.js';

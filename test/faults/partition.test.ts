@@ -7,8 +7,8 @@
 // arrives late: its acknowledgements of rescued jobs must change nothing (no
 // double acknowledgement, no lock count below what runs), and it must work on.
 import { describe, expect, it } from 'vitest';
-import { workerPoolsKey } from '../../src/engine/keys.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { workerPoolsKey } from '../../src/engine/codec/keys.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
 import { FAULT_TIMINGS, privateRedis, useCleanups } from '../support/fault-env.js';

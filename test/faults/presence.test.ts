@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { heartbeatKey, presenceKey, queueKey, workerPoolsKey } from '../../src/engine/keys.js';
+import { heartbeatKey, presenceKey, queueKey, workerPoolsKey } from '../../src/engine/codec/keys.js';
 import { redisUrl } from '../support/redis.js';
 import { usePoolHarness } from '../support/pool-harness.js';
 import { waitFor } from '../support/wait.js';

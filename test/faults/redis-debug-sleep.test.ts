@@ -6,7 +6,7 @@
 // reaped for that: nothing lost, nothing run twice.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
 import { privateRedis, useCleanups } from '../support/fault-env.js';

@@ -6,10 +6,10 @@
 // enqueueing works again, names included in known_jobs.
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
+import { Client } from '../../src/engine/client/client.js';
 import { BulkEnqueueError } from '../../src/engine/errors.js';
-import { knownJobsKey, queueKey } from '../../src/engine/keys.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { knownJobsKey, queueKey } from '../../src/engine/codec/keys.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost } from '../support/audit.js';
 import { FAULT_TIMINGS, privateRedis, useCleanups } from '../support/fault-env.js';

@@ -3,8 +3,8 @@
 // running jobs would run twice. The guarantee: nothing is lost, and live pools
 // are not reaped because Redis itself was away.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
 import { waitFor } from '../support/wait.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { WorkerPool } from '../../src/engine/worker-pool.js';
+import { Client } from '../../src/engine/client/client.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { WorkerPool } from '../../src/engine/pool/worker-pool.js';
 import { redisServerAvailable, startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { waitFor } from '../support/wait.js';
 

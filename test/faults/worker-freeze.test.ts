@@ -5,7 +5,7 @@
 // once resumed, finishes the same jobs: those run twice. The test counts them
 // and holds the count to the frozen pool's concurrency, the most it can hold.
 import { describe, expect, it } from 'vitest';
-import { workerPoolsKey } from '../../src/engine/keys.js';
+import { workerPoolsKey } from '../../src/engine/codec/keys.js';
 import { redisServerAvailable } from '../../src/support/private-redis.js';
 import { auditAtRest, auditJobs, describeAudit, expectNothingLost, runsFromHash } from '../support/audit.js';
 import { FAULT_TIMINGS, killWorker, privateRedis, spawnFaultWorker, useCleanups } from '../support/fault-env.js';

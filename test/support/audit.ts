@@ -5,7 +5,7 @@
 // after the fault and expectNothingLost() on the result.
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { deadKey, queueKey, retryKey, scheduledKey } from '../../src/engine/keys.js';
+import { deadKey, queueKey, retryKey, scheduledKey } from '../../src/engine/codec/keys.js';
 import { namespaceKeys } from './redis.js';
 
 export interface LockCount {

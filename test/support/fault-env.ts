@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
-import { Enqueuer, type BulkJob } from '../../src/engine/enqueuer.js';
-import type { WorkerPoolOptions } from '../../src/engine/worker-pool.js';
+import { Enqueuer, type BulkJob } from '../../src/engine/enqueuer/enqueuer.js';
+import type { WorkerPoolOptions } from '../../src/engine/pool/worker-pool.js';
 import { startRedisServer, type RedisServerHandle } from '../../src/support/private-redis.js';
 import { waitFor } from './wait.js';
 

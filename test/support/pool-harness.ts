@@ -2,9 +2,9 @@
 // pools with short background intervals (stopped after each test), and a few
 // helpers that read Redis state the way assertions need it.
 import { afterEach, beforeEach, expect } from 'vitest';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import { inProgressKey, lockInfoKey, lockKey } from '../../src/engine/keys.js';
-import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/worker-pool.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import { inProgressKey, lockInfoKey, lockKey } from '../../src/engine/codec/keys.js';
+import { WorkerPool, type WorkerPoolOptions } from '../../src/engine/pool/worker-pool.js';
 import { namespaceKeys, testRedis, type TestRedis } from './redis.js';
 import { waitFor } from './wait.js';
 

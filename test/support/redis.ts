@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { namespacePrefix } from '../../src/engine/keys.js';
+import { namespacePrefix } from '../../src/engine/codec/keys.js';
 
 export function redisUrl(): string {
   return inject('redisUrl');

@@ -3,10 +3,10 @@
 import { render } from 'ink-testing-library';
 import React from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { Enqueuer } from '../../src/engine/enqueuer.js';
-import * as keys from '../../src/engine/keys.js';
-import { encodeJob } from '../../src/engine/job.js';
+import { Client } from '../../src/engine/client/client.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
+import * as keys from '../../src/engine/codec/keys.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
 import { App } from '../../src/tui/app.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEntry } from '../../src/engine/client.js';
+import type { JobEntry } from '../../src/engine/client/client.js';
 import { resolveKey, KEYMAP, footerBindings } from '../../src/tui/keymap.js';
 import { initialState, reducer, selectedJob, type TopAction } from '../../src/tui/state/reducer.js';
 import type { ClusterSnapshot, TopState } from '../../src/tui/state/types.js';

@@ -2,9 +2,9 @@
 // the sets (a million dead jobs must not slow work top down).
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client } from '../../src/engine/client/client.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { fetchSnapshot } from '../../src/tui/data/fetch-snapshot.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 

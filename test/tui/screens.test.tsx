@@ -3,9 +3,9 @@
 // reaches the terminal raw, and the first screen says what is wrong.
 import React from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client } from '../../src/engine/client.js';
-import { encodeJob } from '../../src/engine/job.js';
-import * as keys from '../../src/engine/keys.js';
+import { Client } from '../../src/engine/client/client.js';
+import { encodeJob } from '../../src/engine/codec/job.js';
+import * as keys from '../../src/engine/codec/keys.js';
 import { textWidth } from '../../src/support/fit.js';
 import { App } from '../../src/tui/app.js';
 import { testRedis, type TestRedis } from '../support/redis.js';

@@ -1,7 +1,7 @@
 // The checks of `work doctor`: what a deployment needs from its Redis and its
 // hosts, judged from facts the Client gathers. Pure: every rule is tested
 // with plain data, and the facts come from one place (Client.doctorFacts).
-import { compareUtf8 } from '../go-json.js';
+import { compareUtf8 } from '../codec/go-json.js';
 
 export type FindingLevel = 'ok' | 'warn' | 'fail';
 

@@ -1,15 +1,15 @@
 // Reading and looking up members of the scheduled, retry and dead sets.
 import type { Redis } from 'ioredis';
-import { decodeJob, type Job } from '../job.js';
+import { decodeJob, type Job } from '../codec/job.js';
 import {
   entriesFromWithScores,
   idMatchPattern,
   jobEntryFromMember,
-  isNamed,
   PAGE_SIZE,
   pageOffset,
 } from './mapping.js';
-import { bytesKey, fromReply, textOf, type RedisBytes } from '../redis-bytes.js';
+import { isNamed } from '../codec/job-peek.js';
+import { bytesKey, fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import type { JobEntry, JobPage } from './types.js';
 
 /** Members read per call when a page is filtered by name, and per ZSCAN step. */

@@ -3,10 +3,10 @@
 // so a lookup walks each list in slices that Redis itself filters
 // (find-in-list-1.lua): only matching elements cross the wire.
 import type { Redis } from 'ioredis';
-import { decodeJob, type Job } from '../job.js';
+import { decodeJob, type Job } from '../codec/job.js';
 import { findInListCall } from '../redis/calls/queue-tools.js';
 import { send } from '../redis/script-call.js';
-import { textOf } from '../redis-bytes.js';
+import { textOf } from '../codec/redis-bytes.js';
 
 /** Elements looked at per script call: each call stays short whatever the list holds. */
 const SLICE = 1000;

@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import { execOrThrow } from '../redis/pipeline.js';
 import { InvalidArgumentError } from '../errors.js';
-import { fromReply, sameBytes, type RedisBytes } from '../redis-bytes.js';
+import { fromReply, sameBytes, type RedisBytes } from '../codec/redis-bytes.js';
 import type { BulkOptions } from './types.js';
 
 export const DEFAULT_BATCH_SIZE = 1000;

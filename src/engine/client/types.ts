@@ -1,5 +1,5 @@
 // What the Client answers. Times are epoch seconds, as gocraft stores them.
-import type { Job } from '../job.js';
+import type { Job } from '../codec/job.js';
 
 /** One queue, for every name in known_jobs (gocraft's Queues() plus pause and concurrency state). */
 export interface QueueInfo {

@@ -3,10 +3,10 @@
 // jobs). Each member goes back to Redis as the exact bytes read, so the
 // script's ZREM finds it; members that are not jobs go to dead with the reason.
 import type { Redis } from 'ioredis';
-import { deadLetterBytes } from '../dead-letter.js';
-import { decodeJob, decodeJobValue, markRequeued } from '../job.js';
-import { deadKey, knownJobsKey, queueKey, wakeChannel } from '../keys.js';
-import { textOf, type RedisBytes } from '../redis-bytes.js';
+import { deadLetterBytes } from '../codec/dead-letter.js';
+import { decodeJob, decodeJobValue, markRequeued } from '../codec/job.js';
+import { deadKey, knownJobsKey, queueKey, wakeChannel } from '../codec/keys.js';
+import { textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { moveToQueuesCall, type QueueMove } from './calls/move-to-queues.js';
 import { execOrThrow } from './pipeline.js';
 import { send, type ScriptCall } from './script-call.js';

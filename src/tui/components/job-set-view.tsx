@@ -1,7 +1,7 @@
 // Retry, Scheduled and Dead share one paged table; Enter opens a job in full.
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { JobEntry } from '../../engine/client.js';
+import type { JobEntry } from '../../engine/client/client.js';
 import type { SetView } from '../state/types.js';
 import { formatAge, jobRows, pageCount } from '../state/view-model.js';
 import type { ViewProps } from './list-views.js';

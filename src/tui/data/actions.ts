@@ -1,7 +1,7 @@
 // What the console's action keys do, through the Client. Each returns the
 // status line to show, naming what it touched; failures are thrown and shown
 // as errors by the caller. The footer makes the names inert.
-import type { Client } from '../../engine/client.js';
+import type { Client } from '../../engine/client/client.js';
 import type { ConfirmAction, SetView } from '../state/types.js';
 
 export async function togglePause(client: Client, queue: string, paused: boolean): Promise<string> {

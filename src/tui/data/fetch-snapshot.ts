@@ -1,6 +1,6 @@
 // One console refresh, through the Client only. Its cost is fixed whatever the
 // size of the sets: every read is a count, a page of 20, or per-queue/per-pool.
-import type { Client } from '../../engine/client.js';
+import type { Client } from '../../engine/client/client.js';
 import type { ClusterSnapshot, SetView } from '../state/types.js';
 
 export interface SnapshotRequest {

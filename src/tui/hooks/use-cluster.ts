@@ -3,7 +3,7 @@
 // console disconnected; the next tick tries again, so it recovers by itself.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Dispatch } from 'react';
-import type { Client } from '../../engine/client.js';
+import type { Client } from '../../engine/client/client.js';
 import { errorMessage } from '../../engine/errors.js';
 import { fetchSnapshot, type SnapshotRequest } from '../data/fetch-snapshot.js';
 import type { TopAction } from '../state/reducer.js';

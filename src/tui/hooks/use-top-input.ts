@@ -2,7 +2,7 @@
 // the reducer, actions go to the Client, and every action ends in a status line.
 import { useInput } from 'ink';
 import type { Dispatch } from 'react';
-import type { Client } from '../../engine/client.js';
+import type { Client } from '../../engine/client/client.js';
 import { errorMessage } from '../../engine/errors.js';
 import { runConfirmed, togglePause } from '../data/actions.js';
 import { resolveKey } from '../keymap.js';

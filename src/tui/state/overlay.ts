@@ -1,7 +1,7 @@
 // What the help, an open job and a question say, as lines for a given width.
 // Pure, so the reducer can keep the scroll position inside the text and the
 // views only draw what they are handed. Job text is made inert here.
-import type { JobEntry } from '../../engine/client.js';
+import type { JobEntry } from '../../engine/client/client.js';
 import { formatAge } from '../../support/format.js';
 import { textWidth, truncate, wrap } from '../../support/fit.js';
 import { inert } from '../../support/inert.js';

@@ -1,5 +1,5 @@
 // The console's data and UI state types.
-import type { JobEntry, JobPage, JobSetName, JobStats, PoolHeartbeat, QueueInfo, ServerInfo, WorkerObservation } from '../../engine/client.js';
+import type { JobEntry, JobPage, JobSetName, JobStats, PoolHeartbeat, QueueInfo, ServerInfo, WorkerObservation } from '../../engine/client/client.js';
 
 export const VIEWS = ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead'] as const;
 export type View = (typeof VIEWS)[number];

@@ -1,6 +1,6 @@
 // Pure: turns a snapshot, the counter history and the clock into what the
 // views show. No React, no Redis; every age and rate here takes `now`.
-import type { JobEntry, PoolHeartbeat, QueueInfo, WorkerObservation } from '../../engine/client.js';
+import type { JobEntry, PoolHeartbeat, QueueInfo, WorkerObservation } from '../../engine/client/client.js';
 import { formatAge } from '../../support/format.js';
 import type { ClusterSnapshot, Sample, SetView, TopState, View } from './types.js';
 

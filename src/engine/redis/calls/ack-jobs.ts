@@ -2,7 +2,7 @@
 // are grouped by name, so a job that succeeded costs a single argument: every
 // argument is copied and framed several times on its way to Redis, and with
 // one group per name the keys go once per name, not once per job.
-import type { RedisBytes } from '../../redis-bytes.js';
+import type { RedisBytes } from '../../codec/redis-bytes.js';
 import { asNumber, type ScriptCall } from '../script-call.js';
 
 export type AckOutcome = { kind: 'ok' } | { kind: 'discard' } | { kind: 'retry' | 'dead'; score: number; bytes: string };

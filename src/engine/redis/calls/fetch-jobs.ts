@@ -1,5 +1,5 @@
 // fetch-jobs-var.lua: take up to N jobs for one pool, drawn by priority.
-import { fromReply, type RedisBytes } from '../../redis-bytes.js';
+import { fromReply, type RedisBytes } from '../../codec/redis-bytes.js';
 import type { ScriptCall } from '../script-call.js';
 
 /** The six keys of one job type, and its priority. */

@@ -1,6 +1,6 @@
 // move-to-queues-var.lua: move zset members (scheduled, retry, dead) onto
 // their queues, each member sent back as the exact bytes read.
-import type { RedisBytes } from '../../redis-bytes.js';
+import type { RedisBytes } from '../../codec/redis-bytes.js';
 import { asNumber, type ScriptCall } from '../script-call.js';
 
 export interface QueueMove {

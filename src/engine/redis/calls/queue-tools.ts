@@ -1,6 +1,6 @@
 // find-in-list-1.lua and purge-queue-2.lua: the Client's reads and repairs of
 // whole queues, each one short step inside Redis.
-import { fromReply, type RedisBytes } from '../../redis-bytes.js';
+import { fromReply, type RedisBytes } from '../../codec/redis-bytes.js';
 import { asNumber, type ScriptCall } from '../script-call.js';
 
 export interface ListSlice {

@@ -1,5 +1,5 @@
 // return-jobs-var.lua: give jobs a stopping pool holds back to their queues.
-import type { RedisBytes } from '../../redis-bytes.js';
+import type { RedisBytes } from '../../codec/redis-bytes.js';
 import { asNumber, type ScriptCall } from '../script-call.js';
 
 export interface ReturnedJob {

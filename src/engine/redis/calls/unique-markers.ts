@@ -1,7 +1,7 @@
 // release-unique-var.lua and swap-in-progress-1.lua: a unique job's marker
 // is released as it starts; a unique-by-key marker may name the job to run
 // instead of the placeholder that was popped.
-import { fromReply, type RedisBytes } from '../../redis-bytes.js';
+import { fromReply, type RedisBytes } from '../../codec/redis-bytes.js';
 import type { ScriptCall } from '../script-call.js';
 
 /** Per marker key: its value as it was (exact bytes), or undefined when it was gone. */

@@ -1,12 +1,12 @@
 // Publishes what each worker is doing (gocraft's worker:<id> hashes). State is
 // kept in memory and flushed at most once a second per pool in one pipeline,
 // so short jobs cost nothing; an idle worker's hash is deleted.
-import { epochSeconds } from './clock.js';
-import { goJsonStringify } from './go-json.js';
-import type { Job } from './job.js';
-import { observationKey } from './keys.js';
+import { epochSeconds } from '../clock.js';
+import { goJsonStringify } from '../codec/go-json.js';
+import type { Job } from '../codec/job.js';
+import { observationKey } from '../codec/keys.js';
 import { PeriodicTask } from './periodic-task.js';
-import { execOrThrow } from './redis/pipeline.js';
+import { execOrThrow } from '../redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
 
 interface Observation {

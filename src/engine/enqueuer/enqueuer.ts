@@ -2,16 +2,16 @@
 // unique job is already waiting. Writes exactly what gocraft's Enqueuer writes
 // (plus a wake-up message for idle pools on a new key gocraft never reads).
 import type { Redis } from 'ioredis';
-import { epochSeconds, systemClock, type Clock } from './clock.js';
-import { BulkEnqueueError, InvalidArgumentError } from './errors.js';
-import { makeId } from './ids.js';
-import { encodeJob, encodeUniqueKeyMap, type Job } from './job.js';
-import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from './keys.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { execOrThrow } from './redis/pipeline.js';
-import { enqueueJobsCall, enqueueUniqueCall } from './redis/calls/enqueue.js';
-import { queueCall } from './redis/script-call.js';
-import { validateArgs, validateJobName } from './validation.js';
+import { epochSeconds, systemClock, type Clock } from '../clock.js';
+import { BulkEnqueueError, InvalidArgumentError } from '../errors.js';
+import { makeId } from '../codec/ids.js';
+import { encodeJob, encodeUniqueKeyMap, type Job } from '../codec/job.js';
+import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from '../codec/keys.js';
+import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { execOrThrow } from '../redis/pipeline.js';
+import { enqueueJobsCall, enqueueUniqueCall } from '../redis/calls/enqueue.js';
+import { queueCall } from '../redis/script-call.js';
+import { validateArgs, validateJobName } from '../codec/validation.js';
 
 export type JobArgs = Record<string, unknown>;
 
@@ -78,7 +78,8 @@ export class Enqueuer {
     this.maxJobBytes = options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
   }
 
-  get redis(): Redis {
+  /** Private: callers act through the methods, never on Redis directly. */
+  private get redis(): Redis {
     return this.connection.redis;
   }
 

@@ -2,7 +2,7 @@
 // members are compared byte for byte with what Go writes, so JSON.stringify is
 // not enough: Go sorts keys by UTF-8 bytes, escapes HTML characters and
 // U+2028/U+2029, and writes control characters in \u00xx form.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { type JsonBuilder, parseJsonText } from './json-text.js';
 
 const HEX = '0123456789abcdef';

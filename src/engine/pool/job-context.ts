@@ -1,6 +1,6 @@
 // What a handler receives: the job's fields, a way to report progress, and a
 // signal that fires on timeout or forced shutdown.
-import type { Job } from './job.js';
+import type { Job } from '../codec/job.js';
 
 export interface JobContext<Args = Record<string, unknown>> {
   readonly name: string;

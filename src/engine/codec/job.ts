@@ -2,7 +2,7 @@
 // bytes; decoding accepts exactly what Go's decoder accepts. Jobs that already
 // exist in Redis are edited in place (json-members.ts) rather than re-encoded,
 // so their args keep every byte, big integers included.
-import { InvalidArgumentError, InvalidJobError } from './errors.js';
+import { InvalidArgumentError, InvalidJobError } from '../errors.js';
 import { goCanonicalize, goJsonStringify, goObjectFromMembers, goQuote } from './go-json.js';
 import { editTopLevel, foldKey, topLevelMembers } from './json-members.js';
 import { JsonSyntaxError, MAX_DEPTH, scanTopLevelObject, unquoteJsonText } from './json-text.js';

@@ -1,6 +1,6 @@
 // Typed events a worker pool emits (gocraft has none; gowork has event handlers).
-import type { Job } from './job.js';
-import type { RedisBytes } from './redis-bytes.js';
+import type { Job } from '../codec/job.js';
+import type { RedisBytes } from '../codec/redis-bytes.js';
 
 export interface JobEvent {
   poolId: string;

@@ -1,5 +1,5 @@
 // Input checks shared by the enqueuer, the worker pool and the client.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /**
  * Job names become parts of Redis keys and of comma-joined heartbeat fields,

@@ -1,10 +1,10 @@
 // The contract of a handlers module (what `work worker ./handlers.js` loads),
 // and its validation. Pure: takes the imported module object.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { resolveJobOptions, type JobOptions } from './job-options.js';
 import type { Handler, Middleware } from './middleware.js';
 import { parseCronSpec } from './periodic-schedule.js';
-import { validateJobName } from './validation.js';
+import { validateJobName } from '../codec/validation.js';
 
 export type JobDefinition = Handler | (JobOptions & { handler: Handler });
 

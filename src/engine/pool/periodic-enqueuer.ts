@@ -1,13 +1,13 @@
 // Schedules the next few minutes of cron occurrences for the pool's periodic
 // jobs. Every pool does it on its own cadence; members are deterministic, so
 // the same occurrence is stored once however many pools add it.
-import { epochSeconds } from './clock.js';
-import { lastPeriodicEnqueueKey, scheduledKey } from './keys.js';
+import { epochSeconds } from '../clock.js';
+import { lastPeriodicEnqueueKey, scheduledKey } from '../codec/keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import { periodicOccurrences } from './periodic-schedule.js';
 import type { PoolContext } from './pool-context.js';
-import { periodicEnqueueCall } from './redis/calls/periodic-enqueue.js';
-import { send } from './redis/script-call.js';
+import { periodicEnqueueCall } from '../redis/calls/periodic-enqueue.js';
+import { send } from '../redis/script-call.js';
 
 export interface PeriodicJob {
   name: string;

@@ -2,12 +2,12 @@
 // second. Unlike gocraft (one job per script call, cjson re-encoding, and
 // "unknown job" deaths for names this pool does not run), it moves due jobs in
 // batches, rewrites only the "t" field of each member, and requeues any name.
-import { epochSeconds } from './clock.js';
-import { retryKey, scheduledKey } from './keys.js';
+import { epochSeconds } from '../clock.js';
+import { retryKey, scheduledKey } from '../codec/keys.js';
 import { PeriodicTask } from './periodic-task.js';
 import type { PoolContext } from './pool-context.js';
-import { fromReplies } from './redis-bytes.js';
-import { prepareMove, sendMove } from './redis/move-to-queues.js';
+import { fromReplies } from '../codec/redis-bytes.js';
+import { prepareMove, sendMove } from '../redis/move-to-queues.js';
 
 /** Members moved per script call: small enough to keep each call well under a millisecond or two. */
 export const REQUEUE_BATCH = 500;

@@ -2,11 +2,11 @@
 // hash, every 5 s, with the exact fields Go's reaper and Client parse
 // (heartbeat_at stamped by Redis's clock, see heartbeat-2.lua).
 import { hostname } from 'node:os';
-import { epochSeconds } from './clock.js';
-import { heartbeatKey, workerPoolsKey } from './keys.js';
+import { epochSeconds } from '../clock.js';
+import { heartbeatKey, workerPoolsKey } from '../codec/keys.js';
 import { PeriodicTask } from './periodic-task.js';
-import { heartbeatCall, type Beat } from './redis/calls/heartbeat.js';
-import { send } from './redis/script-call.js';
+import { heartbeatCall, type Beat } from '../redis/calls/heartbeat.js';
+import { send } from '../redis/script-call.js';
 import type { PoolContext } from './pool-context.js';
 
 export interface HeartbeatInfo {

@@ -2,7 +2,7 @@
 // Redis lists and sets by their exact bytes, and args may hold numbers JS
 // cannot represent, so a retry or requeue must change only the fields it
 // means to change and leave every other byte alone.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { goQuote } from './go-json.js';
 import { scanTopLevelObject } from './json-text.js';
 

@@ -3,7 +3,7 @@
 // json.Number) and the offsets of top-level members (so a job can be edited
 // without re-encoding the bytes around the edit). Grammar and limits follow
 // Go's decoder: RFC 8259 syntax, at most 10000 levels of nesting.
-import { InvalidJobError } from './errors.js';
+import { InvalidJobError } from '../errors.js';
 
 /** Go's decoder refuses deeper nesting; so do we, which also bounds our recursion. */
 export const MAX_DEPTH = 10000;

@@ -1,6 +1,6 @@
 // Per job name settings a pool registers, with gocraft's defaults and limits.
 import { defaultBackoff, type BackoffFn } from './backoff.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 export interface JobOptions {
   /** Weight in the fetch order, 1..100000; default 1. */

@@ -2,22 +2,22 @@
 // uniqueness, find the handler, run the middleware chain under a timeout, and
 // decide retry, dead or discard on failure. Never throws: every path ends in
 // an outcome the dispatcher acknowledges in Redis.
-import { epochSeconds, type Clock } from './clock.js';
+import { epochSeconds, type Clock } from '../clock.js';
 import { failureFate } from './backoff.js';
-import { deadLetterBytes } from './dead-letter.js';
-import { asError, errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, KilledWorkerError, StrayJobError } from './errors.js';
+import { deadLetterBytes } from '../codec/dead-letter.js';
+import { asError, errorMessage, InvalidJobError, isInstance, JobRequeuedError, JobTimeoutError, KilledWorkerError, StrayJobError } from '../errors.js';
 import { makeJobContext } from './job-context.js';
 import type { LazyAbort } from './lazy-abort.js';
-import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from './job.js';
+import { decodeJob, decodeJobValue, markFailed, uniqueKeyMapFromRawArgs, type Job } from '../codec/job.js';
 import type { ResolvedJobOptions } from './job-options.js';
-import { inProgressKey, isUniqueKeyOf, uniqueKey } from './keys.js';
+import { inProgressKey, isUniqueKeyOf, uniqueKey } from '../codec/keys.js';
 import type { PoolEventMap } from './events.js';
 import type { Observer } from './observer.js';
 import type { Redis } from 'ioredis';
-import { textOf, type RedisBytes } from './redis-bytes.js';
-import { send } from './redis/script-call.js';
-import { releaseUniqueCall, swapInProgressCall } from './redis/calls/unique-markers.js';
-import type { AckOutcome } from './redis/calls/ack-jobs.js';
+import { textOf, type RedisBytes } from '../codec/redis-bytes.js';
+import { send } from '../redis/script-call.js';
+import { releaseUniqueCall, swapInProgressCall } from '../redis/calls/unique-markers.js';
+import type { AckOutcome } from '../redis/calls/ack-jobs.js';
 
 /** How a run ended, as its acknowledgement files it (ack-jobs-var.lua). */
 export type Outcome = AckOutcome;

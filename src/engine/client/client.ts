@@ -14,11 +14,11 @@
 // - deleteScheduledJob removes the unique marker named by the job's
 //   unique_key when it has one (gocraft recomputes it, spec 16.1.4).
 import type { Redis } from 'ioredis';
-import { epochSeconds, systemClock, type Clock } from './clock.js';
-import { execOrThrow as run } from './redis/pipeline.js';
-import { errorMessage, NotDeletedError, NotRetriedError } from './errors.js';
-import type { DoctorFacts } from './client/doctor.js';
-import { clearFailure, uniqueKeyMapFromRawArgs } from './job.js';
+import { epochSeconds, systemClock, type Clock } from '../clock.js';
+import { execOrThrow as run } from '../redis/pipeline.js';
+import { errorMessage, NotDeletedError, NotRetriedError } from '../errors.js';
+import type { DoctorFacts } from './doctor.js';
+import { clearFailure, uniqueKeyMapFromRawArgs } from '../codec/job.js';
 import {
   deadKey,
   failedCountKey,
@@ -41,28 +41,27 @@ import {
   uniqueKey,
   wakeChannel,
   workerPoolsKey,
-} from './keys.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { moveMembersToQueues, prepareMove, sendMove } from './redis/move-to-queues.js';
-import { fromReply, textOf, type RedisBytes } from './redis-bytes.js';
-import { validateJobName } from './validation.js';
-import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './client/job-sets.js';
-import { findInList } from './client/locate.js';
-import { makeId } from './ids.js';
-import { purgeQueueCall } from './redis/calls/queue-tools.js';
-import { send } from './redis/script-call.js';
+} from '../codec/keys.js';
+import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { moveMembersToQueues, prepareMove, sendMove } from '../redis/move-to-queues.js';
+import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
+import { validateJobName } from '../codec/validation.js';
+import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './job-sets.js';
+import { findInList } from './locate.js';
+import { makeId } from '../codec/ids.js';
+import { purgeQueueCall } from '../redis/calls/queue-tools.js';
+import { send } from '../redis/script-call.js';
 import {
   heartbeatFromHash,
   infoFields,
-  isNamed,
-  jobOfMember,
   observationFromHash,
   parseGoInt,
   queueInfo,
   serverInfoFromText,
   sortNames,
-} from './client/mapping.js';
-import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './client/sweep.js';
+} from './mapping.js';
+import { isNamed, jobOfMember } from '../codec/job-peek.js';
+import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './sweep.js';
 import type {
   BulkOptions,
   FindOptions,
@@ -79,12 +78,12 @@ import type {
   PoolHeartbeat,
   QueueInfo,
   WorkerObservation,
-} from './client/types.js';
+} from './types.js';
 
-export type * from './client/types.js';
-export type { DoctorFacts, Finding, FindingLevel } from './client/doctor.js';
-export { diagnose } from './client/doctor.js';
-export { PAGE_SIZE } from './client/mapping.js';
+export type * from './types.js';
+export type { DoctorFacts, Finding, FindingLevel } from './doctor.js';
+export { diagnose } from './doctor.js';
+export { PAGE_SIZE } from './mapping.js';
 
 export interface ClientOptions {
   /** Redis URL, ioredis options, or a client to share (then close() leaves it open). */
@@ -139,7 +138,8 @@ export class Client {
     this.clock = options.clock ?? systemClock;
   }
 
-  get redis(): Redis {
+  /** Private: callers act through the methods, never on Redis directly. */
+  private get redis(): Redis {
     return this.connection.redis;
   }
 

@@ -17,19 +17,19 @@ import {
   rescuesKey,
   retryKey,
   wakeChannel,
-} from './keys.js';
-import { epochSeconds } from './clock.js';
-import { deadLetterBytes } from './dead-letter.js';
-import { errorMessage, JobRequeuedError } from './errors.js';
+} from '../codec/keys.js';
+import { epochSeconds } from '../clock.js';
+import { deadLetterBytes } from '../codec/dead-letter.js';
+import { errorMessage, JobRequeuedError } from '../errors.js';
 import { LazyAbort } from './lazy-abort.js';
-import type { Patience } from './deadline.js';
-import { execOrThrow } from './redis/pipeline.js';
+import type { Patience } from '../redis/deadline.js';
+import { execOrThrow } from '../redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
-import { bytesKey, fromReplies, type RedisBytes } from './redis-bytes.js';
-import { send } from './redis/script-call.js';
-import { ackJobsCall, type Ack, type AckFixedKeys, type NameKeys } from './redis/calls/ack-jobs.js';
-import { fetchJobsCall, fetchKeys } from './redis/calls/fetch-jobs.js';
-import { returnJobsCall } from './redis/calls/return-jobs.js';
+import { bytesKey, fromReplies, type RedisBytes } from '../codec/redis-bytes.js';
+import { send } from '../redis/script-call.js';
+import { ackJobsCall, type Ack, type AckFixedKeys, type NameKeys } from '../redis/calls/ack-jobs.js';
+import { fetchJobsCall, fetchKeys } from '../redis/calls/fetch-jobs.js';
+import { returnJobsCall } from '../redis/calls/return-jobs.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
 export interface StopResult {

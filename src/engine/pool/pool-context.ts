@@ -1,6 +1,6 @@
 // What every background role of a pool shares.
 import type { Redis } from 'ioredis';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 export interface PoolContext {
   redis: Redis;

@@ -3,26 +3,27 @@
 // This file only composes; each role lives in its own module.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { DeadPoolReaper } from './dead-pool-reaper.js';
-import { Patience } from './deadline.js';
+import { PresenceWatcher } from './presence-watcher.js';
+import { Patience } from '../redis/deadline.js';
 import { Dispatcher } from './dispatcher.js';
-import { InvalidArgumentError, errorMessage } from './errors.js';
+import { InvalidArgumentError, errorMessage } from '../errors.js';
 import type { PoolEventMap } from './events.js';
 import { Heartbeater } from './heartbeater.js';
-import { makeId } from './ids.js';
+import { makeId } from '../codec/ids.js';
 import { resolveJobOptions, type JobOptions } from './job-options.js';
 import { runJob, type RegisteredJob } from './job-runner.js';
-import { knownJobsKey, maxConcurrencyKey, namespacePrefix, presenceChannel, priorityKey, wakeChannel } from './keys.js';
+import { knownJobsKey, maxConcurrencyKey, namespacePrefix, presenceChannel, priorityKey, wakeChannel } from '../codec/keys.js';
 import { composeMiddleware, type Handler, type Middleware } from './middleware.js';
 import { Observer } from './observer.js';
 import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
 import { parseCronSpec } from './periodic-schedule.js';
 import type { PoolContext } from './pool-context.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from './redis/connection.js';
-import { execOrThrow } from './redis/pipeline.js';
+import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { execOrThrow } from '../redis/pipeline.js';
 import { Requeuer } from './requeuer.js';
-import { validateJobName } from './validation.js';
+import { validateJobName } from '../codec/validation.js';
 
 export interface WorkerPoolOptions {
   /** Redis URL, ioredis options, or a client to share (then it is not closed by stop()). */
@@ -104,8 +105,8 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   private roles: Array<{ stop(): Promise<unknown> }> = [];
   private observer: Observer | undefined;
   private heartbeater: Heartbeater | undefined;
-  private reaper: DeadPoolReaper | undefined;
-  /** Since when the main connection has been up without a break (ms), for the reaper's presence check. */
+  private presence: PresenceWatcher | undefined;
+  /** Since when the main connection has been up without a break (ms), for the presence watcher. */
   private connectedSinceMs = 0;
 
   constructor(options: WorkerPoolOptions = {}) {
@@ -170,7 +171,8 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     return this.dispatcher?.busy ?? 0;
   }
 
-  async start(): Promise<void> {
+  /** Start the pool; resolves with the running pool once it is registered and fetching. */
+  async start(): Promise<this> {
     this.assertNotStarted('start');
     if (this.registrations.size === 0) throw new InvalidArgumentError('no jobs registered: call pool.job(name, handler) first');
     for (const { name } of this.periodicJobs) {
@@ -193,7 +195,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     this.connectedSinceMs = performance.now();
     this.watchConnection(redis, 'redis', () => {
       this.connectedSinceMs = performance.now();
-      this.reaper?.reconnected();
+      this.presence?.reconnected();
       this.dispatcher?.reconnected();
     });
     const names = this.jobNames;
@@ -250,27 +252,33 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     await heartbeater.start();
 
     const requeuer = new Requeuer(ctx, this.options.requeuerIntervalMs ?? 1000);
+    const onReaped = (deadPoolId: string, requeued: number) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued });
     const reaper = new DeadPoolReaper(ctx, {
       intervalMs: this.options.reaperIntervalMs ?? 5000,
       deadAfterMs: this.options.deadAfterMs ?? 15_000,
       ownJobNames: names,
       canJudge: () => heartbeater.steady(),
-      presenceIntervalMs: this.options.presenceIntervalMs ?? 1000,
-      connectedForMs: () => performance.now() - this.connectedSinceMs,
-      onReaped: (deadPoolId, requeued) => this.emitSafely('pool:reaped', { poolId: this.id, deadPoolId, requeued }),
+      onReaped,
     });
+    const presenceMs = this.options.presenceIntervalMs ?? 1000;
+    const presence =
+      presenceMs > 0
+        ? new PresenceWatcher(ctx, { intervalMs: presenceMs, connectedForMs: () => performance.now() - this.connectedSinceMs, onReaped })
+        : undefined;
     const periodic = new PeriodicEnqueuer(ctx, this.periodicJobs, this.options.timezone);
     observer.start();
     requeuer.start();
     reaper.start();
+    presence?.start();
     periodic.start();
-    this.roles = [requeuer, reaper, periodic];
-    this.reaper = reaper;
+    this.roles = [requeuer, reaper, ...(presence ? [presence] : []), periodic];
+    this.presence = presence;
     this.observer = observer;
     this.heartbeater = heartbeater;
     this.dispatcher = dispatcher;
     this.state = 'running';
     dispatcher.start();
+    return this;
   }
 
   /** Per name concurrency caps and priorities, and the names in known_jobs, as gocraft's pool writes them at start. */

@@ -1,7 +1,7 @@
 // Cron schedules for periodic jobs. (Interim version; to be replaced by the full module.)
 import { Cron } from 'croner';
-import { InvalidArgumentError } from './errors.js';
-import { periodicJobJson } from './job.js';
+import { InvalidArgumentError } from '../errors.js';
+import { periodicJobJson } from '../codec/job.js';
 
 export interface CronSchedule {
   occurrencesBetween(fromExclusiveSec: number, toExclusiveSec: number): number[];
