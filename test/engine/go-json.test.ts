@@ -148,6 +148,7 @@ describe('goJsonStringify', () => {
   it('follows JSON.stringify for undefined, toJSON, Dates and boxed values', () => {
     expect(goJsonStringify({ a: undefined, b: 1 })).toBe('{"b":1}');
     expect(goJsonStringify([undefined, 1])).toBe('[null,1]');
+    // eslint-disable-next-line no-sparse-arrays -- a hole in an array is the case under test
     expect(goJsonStringify([, 1])).toBe('[null,1]');
     expect(goJsonStringify({ d: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)) })).toBe('{"d":"2026-01-02T03:04:05.006Z"}');
     expect(goJsonStringify({ d: new Date(NaN) })).toBe('{"d":null}');

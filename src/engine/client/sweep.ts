@@ -151,7 +151,7 @@ async function present(redis: Redis, key: string, members: readonly RedisBytes[]
 }
 
 /** A batch read and judged, with its taken members prepared for the action. */
-interface Judged<P> {
+interface Judged {
   batch: ScoredMember[];
   verdicts: Verdict[];
   taken: RedisBytes[];
@@ -173,7 +173,7 @@ export async function sweep<P = RedisBytes[]>(redis: Redis, spec: SweepSpec<P>):
   let stuck = 0;
   let idleRestarts = 0;
   let actedAtRestart = 0;
-  let next: Judged<P> | undefined; // read and judged; its action not sent yet
+  let next: Judged | undefined; // read and judged; its action not sent yet
   let atEnd = false; // no batch after `next`
 
   const read = async (from: SweepCursor): Promise<ScoredMember[] | undefined> => {
@@ -183,7 +183,7 @@ export async function sweep<P = RedisBytes[]>(redis: Redis, spec: SweepSpec<P>):
     return from.unseen(reply);
   };
 
-  const judge = (batch: ScoredMember[]): Judged<P> => {
+  const judge = (batch: ScoredMember[]): Judged => {
     const verdicts = batch.map(({ member }) => spec.judge(member));
     const taken = batch.filter((_, i) => verdicts[i] === 'take').map(({ member }) => member);
     let send: (() => Promise<number>) | undefined;
@@ -207,7 +207,7 @@ export async function sweep<P = RedisBytes[]>(redis: Redis, spec: SweepSpec<P>):
     atEnd = false;
   };
 
-  const settle = async ({ batch, verdicts, taken }: Judged<P>, acted: number): Promise<void> => {
+  const settle = async ({ batch, verdicts, taken }: Judged, acted: number): Promise<void> => {
     result.acted += acted;
     if (acted < taken.length) {
       // Some were not handled: taken by someone else (gone), or refused by the
