@@ -177,7 +177,9 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
   try {
     await Promise.race([redis.connect().then(() => redis.ping()), deadline]);
   } catch (error) {
-    redis.disconnect();
+    // A connection that already ended (refused, no retry) has nothing to close:
+    // disconnect() would wait ioredis' 2 s disconnect timeout on a dead socket.
+    if (redis.status !== 'end') redis.disconnect();
     const { password } = options;
     const credentials = credentialsProblem(error) ?? credentialsProblem(lastError);
     if (credentials) throw credentialsError(credentials, url, password);
