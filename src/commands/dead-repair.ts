@@ -63,12 +63,12 @@ async function runAll(ctx: CommandContext, client: Client, spec: RepairSpec, job
   if (result.aborted) {
     // The run stopped between batches: count what is still dead, for the operator's next step.
     const { count: remaining } = await client.deadJobs(1, jobName ? { jobName } : {});
-    if (ctx.global.json) writeJson(ctx.stdout, { [spec.past]: result.done, remaining, interrupted: true });
+    if (ctx.global.json) writeJson(ctx.stdout, { ...tallyJson(spec, result), interrupted: true, remaining });
     ctx.stderr.write(`interrupted: ${spec.past} ${result.done} ${what}; ${remaining} are still dead\n`);
     return EXIT.failed;
   }
   if (ctx.global.json) {
-    writeJson(ctx.stdout, { [spec.past]: result.done, total: result.total, left: result.left, changed: result.changed, interrupted: false });
+    writeJson(ctx.stdout, { ...tallyJson(spec, result), interrupted: false });
   } else {
     // The first number is exactly what moved; when it is not the whole set, say where the rest went.
     const rest = [
@@ -111,12 +111,18 @@ async function runIds(
     }
   }
   if (ctx.global.json) {
-    writeJson(ctx.stdout, dryRun ? { dryRun: true, [`would${capitalize(spec.verb)}`]: done, notFound } : { [spec.past]: done, notFound });
+    // Lists of IDs under *Ids keys: `retried` and `deleted` are always counts.
+    writeJson(ctx.stdout, dryRun ? { dryRun: true, [`would${capitalize(spec.verb)}Ids`]: done, notFound } : { [`${spec.past}Ids`]: done, notFound });
   } else {
     for (const id of done) ctx.stdout.write(`${dryRun ? `would ${spec.verb}` : spec.past} ${id}\n`);
   }
   for (const id of notFound) ctx.stderr.write(`not found in the dead set${jobName ? ` as "${jobName}"` : ''}: ${id}\n`);
   return notFound.length > 0 ? EXIT.notFound : EXIT.ok;
+}
+
+/** The counts of a bulk run, under the same keys whether it ended or was interrupted. */
+function tallyJson(spec: RepairSpec, result: BulkTally): Record<string, number> {
+  return { [spec.past]: result.done, total: result.total, left: result.left, changed: result.changed };
 }
 
 function capitalize(word: string): string {

@@ -27,7 +27,7 @@ function deleteFrom(set: 'retry' | 'scheduled', remove: (client: Client, id: str
           }
         }
       });
-      if (ctx.global.json) writeJson(ctx.stdout, { deleted, notFound });
+      if (ctx.global.json) writeJson(ctx.stdout, { deletedIds: deleted, notFound });
       else for (const id of deleted) ctx.stdout.write(`deleted ${id}\n`);
       for (const id of notFound) ctx.stderr.write(`not found in the ${set} set: ${id}\n`);
       return notFound.length > 0 ? EXIT.notFound : EXIT.ok;

@@ -18,16 +18,16 @@ export function jobLogger(ctx: CommandContext, pool: WorkerPool): WorkerLog {
     else ctx.stdout.write(`${new Date().toISOString()} ${inert(text)}\n`);
   };
   pool.on('job:completed', ({ job, durationMs }) =>
-    line({ event: 'completed', job: job.name, id: job.id, durationMs }, `ok      ${job.name} ${job.id} ${durationMs}ms`),
+    line({ event: 'completed', jobName: job.name, jobId: job.id, durationMs }, `ok      ${job.name} ${job.id} ${durationMs}ms`),
   );
   pool.on('job:failed', ({ job, error, fate, durationMs }) =>
     line(
-      { event: 'failed', job: job.name, id: job.id, error, fate, fails: job.fails + 1, durationMs },
+      { event: 'failed', jobName: job.name, jobId: job.id, error, fate, fails: job.fails + 1, durationMs },
       `failed  ${job.name} ${job.id} (${fate}, attempt ${job.fails + 1}): ${error}`,
     ),
   );
   pool.on('job:invalid', ({ queue, error }) =>
-    line({ event: 'invalid', queue, error }, `invalid entry in queue ${queue} moved to dead: ${error}`),
+    line({ event: 'invalid', jobName: queue, error }, `invalid entry in queue ${queue} moved to dead: ${error}`),
   );
   pool.on('pool:reaped', ({ deadPoolId, requeued }) =>
     line({ event: 'reaped', deadPoolId, requeued }, `reaped dead pool ${deadPoolId}: ${requeued} job(s) requeued`),

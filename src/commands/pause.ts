@@ -25,7 +25,7 @@ function toggle(pause: boolean): Command {
           await (pause ? client.pauseQueue(name) : client.unpauseQueue(name));
         }
       });
-      if (ctx.global.json) writeJson(ctx.stdout, { [pause ? 'paused' : 'unpaused']: ctx.input });
+      if (ctx.global.json) writeJson(ctx.stdout, { jobNames: ctx.input, paused: pause });
       else for (const name of ctx.input) ctx.stdout.write(`${pause ? 'paused' : 'unpaused'} ${name}\n`);
     },
   };

@@ -2,7 +2,7 @@ import type { PoolHeartbeat } from '../engine/client/client.js';
 import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
 import { formatTime, notice, writeJson, writeTable, type ColumnSpec } from './output.js';
-import { nowSeconds, withClient } from './with-client.js';
+import { withClient } from './with-client.js';
 
 /** A pool whose heartbeat is older than this is reported stale (work's reaper calls it dead at 15 s). */
 export const STALE_AFTER_SECONDS = 15;
@@ -25,8 +25,8 @@ export const command: Command = {
   flags: {},
   examples: ['work pools', 'work pools --json'],
   async run(ctx) {
-    const pools = await withClient(ctx, (client) => client.workerPoolHeartbeats());
-    const now = nowSeconds();
+    // Ages on Redis's clock, the one work pools stamp their heartbeats with.
+    const [pools, now] = await withClient(ctx, (client) => Promise.all([client.workerPoolHeartbeats(), client.serverTime()]));
     const rows = pools.map((p) => ({ ...p, ageSeconds: Math.max(0, now - p.heartbeatAt), stale: now - p.heartbeatAt > STALE_AFTER_SECONDS }));
     if (ctx.global.json) return writeJson(ctx.stdout, rows);
     if (rows.length === 0) {

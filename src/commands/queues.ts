@@ -52,7 +52,7 @@ async function purge(ctx: CommandContext, names: string[]): Promise<number> {
       await confirmTyped(ctx, `This deletes the ${count} job(s) queued in "${name}" for good.`, name);
     }
     const { purged, markersReleased } = await client.purgeQueue(name);
-    if (ctx.global.json) writeJson(ctx.stdout, { queue: name, purged, markersReleased });
+    if (ctx.global.json) writeJson(ctx.stdout, { jobName: name, purged, markersReleased });
     else ctx.stdout.write(notice(`purged ${purged} job(s) from ${name}${markersReleased > 0 ? `; released ${markersReleased} uniqueness marker(s)` : ''}`));
     return EXIT.ok;
   });

@@ -11,7 +11,3 @@ export async function withClient<T>(ctx: CommandContext, use: (client: Client) =
     redis.disconnect();
   }
 }
-
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

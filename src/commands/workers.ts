@@ -2,7 +2,7 @@ import type { WorkerObservation } from '../engine/client/client.js';
 import { formatAge } from '../support/format.js';
 import type { Command } from './command.js';
 import { notice, writeJson, writeTable, type ColumnSpec } from './output.js';
-import { nowSeconds, withClient } from './with-client.js';
+import { withClient } from './with-client.js';
 
 function columns(now: number): ColumnSpec<WorkerObservation>[] {
   return [
@@ -29,6 +29,7 @@ export const command: Command = {
       ctx.stderr.write(notice(`no busy workers in namespace "${ctx.global.namespace}" (${observations.length} idle)`));
       return;
     }
-    writeTable(ctx.stdout, columns(nowSeconds()), busy);
+    // Run times from this host's clock: started_at is the worker host's.
+    writeTable(ctx.stdout, columns(Math.floor(Date.now() / 1000)), busy);
   },
 };

@@ -46,7 +46,7 @@ describe('work queues purge NAME', () => {
     expect(refused.stderr).toContain('add --yes');
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'flaky'))).toBe(30);
     const done = await work('queues', 'purge', 'flaky', '--yes', '--json');
-    expect(JSON.parse(done.stdout)).toEqual({ queue: 'flaky', purged: 30, markersReleased: 0 });
+    expect(JSON.parse(done.stdout)).toEqual({ jobName: 'flaky', purged: 30, markersReleased: 0 });
     expect(await t.redis.exists(keys.queueKey(t.prefix, 'flaky'))).toBe(0);
     expect(await t.redis.llen(keys.queueKey(t.prefix, 'kept'))).toBe(1);
     expect((await work('queues', 'purge')).code).toBe(2);

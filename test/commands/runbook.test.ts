@@ -148,7 +148,7 @@ describe('repair commands', () => {
 
   it('delete-dead by ID and --all', async () => {
     await seedDead(['e00000000000000000000001', 'e00000000000000000000002', 'e00000000000000000000003']);
-    expect(await json('delete-dead', 'e00000000000000000000001')).toEqual({ deleted: ['e00000000000000000000001'], notFound: [] });
+    expect(await json('delete-dead', 'e00000000000000000000001')).toEqual({ deletedIds: ['e00000000000000000000001'], notFound: [] });
     expect(await json('delete-dead', '--all')).toMatchObject({ deleted: 2, total: 2 });
     expect(await t.redis.exists(keys.deadKey(t.prefix))).toBe(0);
   });
@@ -168,7 +168,7 @@ describe('repair commands', () => {
     await new Enqueuer({ redis: t.redis, namespace: t.namespace }).enqueue('email', {});
     expect((await work('pause', 'email', 'typo_queue')).stderr).toContain('no job named "typo_queue"');
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'email'))).toBe(1);
-    expect(await json('unpause', 'email')).toEqual({ unpaused: ['email'] });
+    expect(await json('unpause', 'email')).toEqual({ jobNames: ['email'], paused: false });
     expect(await t.redis.exists(keys.pausedKey(t.prefix, 'email'))).toBe(0);
     expect((await work('pause', 'bad:name')).code).toBe(2);
   });

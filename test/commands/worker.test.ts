@@ -75,8 +75,8 @@ describe('work worker', () => {
     child.kill('SIGTERM');
     const { code, stdout } = await result;
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; job: string });
-    expect(lines).toContainEqual(expect.objectContaining({ event: 'completed', job: 'quick' }));
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; jobName: string });
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'completed', jobName: 'quick' }));
     // The slow job did not finish within the grace period: it is back on its queue, not lost.
     const queued = await t.redis.lrange(keys.queueKey(t.prefix, 'slow'), 0, -1);
     expect(queued).toHaveLength(1);

@@ -454,6 +454,12 @@ export class Client {
     return { scheduled: scheduled ?? 0, retry: retry ?? 0, dead: dead ?? 0 };
   }
 
+  /** Redis's clock, epoch seconds: the one work pools stamp their heartbeats with. */
+  async serverTime(): Promise<number> {
+    const [seconds] = await this.redis.time();
+    return Number(seconds);
+  }
+
   /** The Redis server's version, memory use and client count (for the console). */
   async serverInfo(): Promise<ServerInfo> {
     return serverInfoFromText(await this.redis.info());
