@@ -319,7 +319,8 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     // Redis is away, and the connections are dropped instead of closed politely.
     const patience = new Patience(redisTimeoutMs);
     const { returned, leftInProgress } = await this.dispatcher!.stop(graceMs, patience);
-    const step = (op: string, work: Promise<unknown>) => patience.wait(work.catch((error) => this.report(op, error)));
+    const step = (op: string, work: Promise<unknown>) =>
+      patience.wait(work.catch((error) => (patience.ranOut ? undefined : this.report(op, error))));
     await step('roles.stop', Promise.all(this.roles.map((role) => role.stop())));
     await step('observer.stop', this.observer!.stop());
     await step('heartbeat.stop', this.heartbeater!.stop());
@@ -377,6 +378,9 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
   }
 
   private report(op: string, error: unknown): void {
+    // Commands still waiting when a stop gave up on Redis fail as the
+    // connection is dropped; the stop's report already says what was left.
+    if (this.state === 'stopped') return;
     if (this.listenerCount('error') > 0) {
       this.emit('error', { op, error });
       return;
