@@ -272,3 +272,38 @@ describe('goCanonicalize', () => {
     expect(() => goCanonicalize(objects)).toThrow(JsonSyntaxError);
   });
 });
+
+describe('goQuote fast path', () => {
+  /** Go's escaping rules written out plainly, one character at a time, as the reference. */
+  function reference(s: string): string {
+    let out = '"';
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      const hex = (n: number) => `\\u${n.toString(16).padStart(4, '0')}`;
+      if (c === 0x22) out += '\\"';
+      else if (c === 0x5c) out += '\\\\';
+      else if (c === 0x0a) out += '\\n';
+      else if (c === 0x0d) out += '\\r';
+      else if (c === 0x09) out += '\\t';
+      else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) out += hex(c);
+      else if (c >= 0xd800 && c <= 0xdbff && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) out += s[i]! + s[++i]!;
+      else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
+      else out += s[i];
+    }
+    return `${out}"`;
+  }
+
+  it('writes what Go writes for strings of every kind of character', () => {
+    const alphabet = ['a', 'Z', ' ', '"', '\\', '/', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '<', '>', '&', '\u2028', '\u2029', 'é', '世', '😀', '\ud800', '\udc00', '\uffff'];
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 2000; n++) {
+      let s = '';
+      const length = Math.floor(rand() * 12);
+      // Half the strings draw only from characters the fast path takes.
+      const pool = n % 2 === 0 ? alphabet.slice(0, 10).filter((c) => c !== '\b') : alphabet;
+      for (let i = 0; i < length; i++) s += pool[Math.floor(rand() * pool.length)];
+      expect(goQuote(s), JSON.stringify(s)).toBe(reference(s));
+    }
+  });
+});

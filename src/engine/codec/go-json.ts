@@ -11,8 +11,18 @@ function uEscape(code: number): string {
   return `\\u${HEX[(code >> 12) & 15]}${HEX[(code >> 8) & 15]}${HEX[(code >> 4) & 15]}${HEX[code & 15]}`;
 }
 
+/**
+ * What Go writes differently from JSON.stringify: HTML characters, U+2028 and
+ * U+2029 (escaped by Go only), \b and \f (Go writes \u0008 and \u000c), and
+ * surrogates (a lone one is \ufffd in Go; pairs go the slow way too).
+ */
+const GO_ONLY_ESCAPES = /[<>&\u0008\u000c\u2028\u2029\ud800-\udfff]/;
+
 /** A JSON string literal exactly as Go's encoding/json (Go 1.19, HTML escaping on) writes it. */
 export function goQuote(s: string): string {
+  // Most strings need nothing Go does differently: JSON.stringify is native,
+  // and escapes quotes, backslashes and the other controls as Go does.
+  if (!GO_ONLY_ESCAPES.test(s)) return JSON.stringify(s);
   let out = '"';
   let runStart = 0; // copy unescaped runs in one slice instead of char by char
   for (let i = 0; i < s.length; i++) {

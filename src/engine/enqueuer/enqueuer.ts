@@ -10,7 +10,7 @@ import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeC
 import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import { enqueueJobsCall, enqueueUniqueCall } from '../redis/calls/enqueue.js';
-import { queueCall } from '../redis/script-call.js';
+import { queueCall, send } from '../redis/script-call.js';
 import { validateArgs, validateJobName } from '../codec/validation.js';
 
 export type JobArgs = Record<string, unknown>;
@@ -102,13 +102,21 @@ export class Enqueuer {
       }
       if (delay !== undefined) return (await this.enqueueIn(name, delay, args)).job;
     }
-    try {
-      const [job] = await this.enqueueBulk([{ name, args }]);
-      return job!;
-    } catch (error) {
-      // One job: Redis's own answer (e.g. "OOM command not allowed …") says it all.
-      throw error instanceof BulkEnqueueError ? error.cause : error;
+    // One job, the common case: one script call, no pipeline (building an
+    // ioredis pipeline cost more than the rest of the call) and no chunking.
+    const { job, bytes } = this.build(name, args, epochSeconds(this.clock));
+    const call = enqueueJobsCall(queueKey(this.prefix, name), wakeChannel(this.prefix), name, [bytes]);
+    const registering = this.namesToRegister([name]);
+    if (registering.length === 0) {
+      await send(this.redis, call);
+      return job;
     }
+    const pipe = this.redis.pipeline();
+    queueCall(pipe, call);
+    pipe.sadd(knownJobsKey(this.prefix), ...registering);
+    await execOrThrow(pipe);
+    this.registered(registering);
+    return job;
   }
 
   /**
