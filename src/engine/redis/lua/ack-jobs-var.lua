@@ -19,6 +19,11 @@
 
   Output: number of jobs that were no longer in the in-progress list.
 
+  LREM searches from the tail (count -1): the fetch pushes each job at the
+  head, so the oldest jobs, which mostly finish first, sit at the tail. From
+  the head, each removal scanned nearly the whole list, a cost that grew with
+  the pool's concurrency.
+
   Jobs are grouped by name so that a successful job costs one argument: the
   batch is usually many jobs of a few names, and every argument is copied
   and framed several times on its way to Redis.
@@ -44,7 +49,7 @@ for k = 6, #KEYS, 3 do
   a = a + 3
   local done, failed = 0, 0
   for _ = 1, okCount do
-    if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
+    if redis.call('LREM', inProgress, -1, ARGV[a]) == 1 then
       done = done + 1
       finished(ARGV[a])
     else
@@ -54,7 +59,7 @@ for k = 6, #KEYS, 3 do
   end
   for _ = 1, failedCount do
     local outcome = ARGV[a + 1]
-    if redis.call('LREM', inProgress, 1, ARGV[a]) == 1 then
+    if redis.call('LREM', inProgress, -1, ARGV[a]) == 1 then
       done = done + 1
       failed = failed + 1
       finished(ARGV[a])
