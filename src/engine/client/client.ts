@@ -16,7 +16,8 @@
 import type { Redis } from 'ioredis';
 import { epochSeconds, systemClock, type Clock } from '../clock.js';
 import { execOrThrow as run } from '../redis/pipeline.js';
-import { errorMessage, NotDeletedError, NotRetriedError } from '../errors.js';
+import { errorMessage, InvalidArgumentError, NotDeletedError, NotRetriedError } from '../errors.js';
+import { readMetrics, type MetricsWindow } from './metrics.js';
 import type { DoctorFacts } from './doctor.js';
 import { clearFailure, uniqueKeyMapFromRawArgs } from '../codec/job.js';
 import {
@@ -62,6 +63,7 @@ import {
 } from './mapping.js';
 import { isNamed, jobOfMember } from '../codec/job-peek.js';
 import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './sweep.js';
+import { compileQuery, isEmptyQuery, searchSet, type CompiledQuery, type JobQuery, type SearchOptions, type SearchProgress } from './search.js';
 import type {
   BulkOptions,
   FindOptions,
@@ -81,6 +83,9 @@ import type {
 } from './types.js';
 
 export type * from './types.js';
+export type { MetricsWindow } from './metrics.js';
+export type { JobMetrics, Percentiles } from '../metrics/summary.js';
+export type { JobQuery, SearchOptions, SearchProgress } from './search.js';
 export type { DoctorFacts, Finding, FindingLevel } from './doctor.js';
 export { diagnose } from './doctor.js';
 export { PAGE_SIZE } from './mapping.js';
@@ -245,6 +250,16 @@ export class Client {
   }
 
   /**
+   * Every member of a set that matches the query (name, error text, any
+   * text), found slice by slice: each step is one short script call that
+   * sends back only likely matches, and yields how far the search got.
+   */
+  searchJobs(set: JobSetName, query: JobQuery, options: SearchOptions = {}): AsyncGenerator<SearchProgress> {
+    if (options.batchSize !== undefined) checkBatchSize(options.batchSize);
+    return searchSet(this.redis, this.setKey(set), query, options);
+  }
+
+  /**
    * Every place a job with this id is: waiting in a queue of a known name,
    * in the in-progress list of a registered pool, or in the scheduled, retry
    * or dead set. Queues are searched slice by slice inside Redis, so a long
@@ -374,7 +389,7 @@ export class Client {
       batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
-      judge: this.judge(options.jobName, 'stuck', { names, once: retriedIds }),
+      judge: this.judge(options, 'stuck', { names, once: retriedIds }),
       // Each batch is decoded and rewritten while the one before it moves.
       readAhead: true,
       prepare: (members) => {
@@ -386,7 +401,7 @@ export class Client {
       },
       act: async (move) => (await sendMove(ctx, move)).moved,
     });
-    return { retried: result.acted, ...bulkTally(result, options.jobName === undefined) };
+    return { retried: result.acted, ...bulkTally(result, isEmptyQuery(options)) };
   }
 
   /**
@@ -399,7 +414,7 @@ export class Client {
     const batchSize = checkBatchSize(options.batchSize);
     const dead = deadKey(this.prefix);
     if (options.signal?.aborted) return { deleted: 0, total: 0, left: 0, changed: 0, aborted: true };
-    if (options.jobName === undefined) {
+    if (isEmptyQuery(options)) {
       const [count] = await run(this.redis.multi().zcard(dead).unlink(dead));
       const deleted = Number(count);
       options.onProgress?.({ done: deleted, total: deleted });
@@ -413,7 +428,7 @@ export class Client {
       batchSize,
       signal: options.signal,
       onProgress: options.onProgress,
-      judge: this.judge(options.jobName, 'stay'),
+      judge: this.judge(options, 'take'), // a member that is not a job is reached only when a text filter matched it
       // No readAhead: a ZREM leaves the client little to overlap, and the
       // strict walk notices a change made between batches one batch sooner.
       act: (members) => this.redis.zrem(dead, ...members),
@@ -452,6 +467,18 @@ export class Client {
       this.redis.pipeline().zcard(scheduledKey(this.prefix)).zcard(retryKey(this.prefix)).zcard(deadKey(this.prefix)),
     )) as number[];
     return { scheduled: scheduled ?? 0, retry: retry ?? 0, dead: dead ?? 0 };
+  }
+
+  /**
+   * The durable metrics of the last `seconds` (default 15 minutes, at most 30
+   * days) per job name: runs, failures, rates, run-time and latency
+   * percentiles. Pools write them with their acknowledgements.
+   */
+  async metrics(seconds = 900): Promise<MetricsWindow> {
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 30 * 86_400) {
+      throw new InvalidArgumentError(`the metrics window must be from 1 s to 30 days, got ${seconds} s`);
+    }
+    return readMetrics(this.redis, this.prefix, seconds);
   }
 
   /** Redis's clock, epoch seconds: the one work pools stamp their heartbeats with. */
@@ -543,18 +570,22 @@ export class Client {
   /**
    * Sweep verdicts: named jobs that match the filter are taken (their names
    * noted in `names`); with `once`, a job id is taken only the first time
-   * it is seen (a job that died again after this call retried it).
+   * it is seen (a job that died again after this call retried it). Error
+   * and text filters judge as a search does (client/search.ts).
    */
   private judge(
-    jobName: string | undefined,
+    { jobName, errorMatch, text }: JobQuery,
     undecodable: Verdict,
     { names, once }: { names?: Map<RedisBytes, string>; once?: Set<string> } = {},
   ): (member: RedisBytes) => Verdict {
+    const query: CompiledQuery | undefined = errorMatch !== undefined || text !== undefined ? compileQuery({ errorMatch, text }) : undefined;
     return (member) => {
       const raw = textOf(member);
       // A name filter rejects most members without decoding them.
       if (jobName !== undefined && !isNamed(raw, jobName)) return 'stay';
+      if (query && !query.mayMatch(raw)) return 'stay';
       const job = jobOfMember(raw);
+      if (query && !query.matches(raw, job)) return 'stay';
       if (job === undefined) return undecodable;
       if (once !== undefined) {
         if (once.has(job.id)) return 'stay';

@@ -126,6 +126,10 @@ export interface BulkProgress {
 export interface BulkOptions {
   /** Only dead jobs of this name. */
   jobName?: string;
+  /** Only dead jobs whose last error holds this text (ASCII letters in any case; see client/search.ts). */
+  errorMatch?: string;
+  /** Only dead jobs whose name, ID, last error or args hold this text (as a search does). */
+  text?: string;
   /** Members read and handled per step (one short Redis call each); default 1000. */
   batchSize?: number;
   /** Checked between batches; an aborted run stops cleanly and reports `aborted`. */
