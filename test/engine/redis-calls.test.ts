@@ -17,33 +17,42 @@ const keysOf = (name: string): NameKeys => [`ip:${name}`, `lock:${name}`, `info:
 const FIXED: AckFixedKeys = ['retry', 'dead', 'processed', 'failed', 'rescues'];
 
 describe('ack-jobs-var', () => {
+  const bad = Buffer.from([0xff]);
+  const batch = [
+    { bytes: 'a1', name: 'a', outcome: { kind: 'ok' as const } },
+    { bytes: 'b1', name: 'b', outcome: { kind: 'retry' as const, score: 100, bytes: 'b1+fail' } },
+    { bytes: 'a2', name: 'a', outcome: { kind: 'ok' as const } },
+    { bytes: 'a3', name: 'a', outcome: { kind: 'dead' as const, score: 200, bytes: 'a3+dead' } },
+    { bytes: bad, name: 'b', outcome: { kind: 'discard' as const } },
+  ];
+
   it('groups jobs by name, one argument per success and four per failure, keys once per name', () => {
-    const bad = Buffer.from([0xff]);
-    const call = ackJobsCall(
-      [
-        { bytes: 'a1', name: 'a', outcome: { kind: 'ok' } },
-        { bytes: 'b1', name: 'b', outcome: { kind: 'retry', score: 100, bytes: 'b1+fail' } },
-        { bytes: 'a2', name: 'a', outcome: { kind: 'ok' } },
-        { bytes: 'a3', name: 'a', outcome: { kind: 'dead', score: 200, bytes: 'a3+dead' } },
-        { bytes: bad, name: 'b', outcome: { kind: 'discard' } },
-      ],
-      FIXED,
-      keysOf,
-      'pool1',
-    );
+    const call = ackJobsCall(batch, FIXED, keysOf, 'pool1');
     expect(call.script).toBe('ack-jobs-var');
     expect(call.keys).toEqual([...FIXED, 'ip:a', 'lock:a', 'info:a', 'ip:b', 'lock:b', 'info:b']);
     expect(call.args).toEqual([
-      'pool1',
-      'a', '2', '1', 'a1', 'a2', 'a3', 'dead', '200', 'a3+dead',
-      'b', '0', '2', 'b1', 'retry', '100', 'b1+fail', bad, 'discard', '', '',
+      'pool1', '', '0', '0',
+      'a', '2', '1', 'a1', 'a2', 'a3', 'dead', '200', 'a3+dead', '0',
+      'b', '0', '2', 'b1', 'retry', '100', 'b1+fail', bad, 'discard', '', '', '0',
     ]);
     expect(call.parse(3)).toBe(3);
   });
 
+  it('adds metric counts per name, a name without jobs in the batch included', () => {
+    const counts = new Map([
+      ['a', ['done:a', 3, 'run:2:a', 3]],
+      ['c', ['done:c', 1]],
+    ]);
+    const call = ackJobsCall(batch, FIXED, keysOf, 'pool1', { config: { prefix: 'ns:metrics:', minuteTtlSeconds: 60, hourTtlSeconds: 3600 }, counts });
+    expect(call.args.slice(0, 4)).toEqual(['pool1', 'ns:metrics:', '60', '3600']);
+    expect(call.args.slice(4, 18)).toEqual(['a', '2', '1', 'a1', 'a2', 'a3', 'dead', '200', 'a3+dead', '2', 'done:a', '3', 'run:2:a', '3']);
+    expect(call.keys.slice(-3)).toEqual(['ip:c', 'lock:c', 'info:c']);
+    expect(call.args.slice(-6)).toEqual(['c', '0', '0', '1', 'done:c', '1']);
+  });
+
   it('sends only the fixed keys and the pool id for an empty batch', () => {
     const call = ackJobsCall([], FIXED, keysOf, 'p');
-    expect([call.keys, call.args]).toEqual([[...FIXED], ['p']]);
+    expect([call.keys, call.args]).toEqual([[...FIXED], ['p', '', '0', '0']]);
   });
 });
 

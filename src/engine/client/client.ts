@@ -16,7 +16,8 @@
 import type { Redis } from 'ioredis';
 import { epochSeconds, systemClock, type Clock } from '../clock.js';
 import { execOrThrow as run } from '../redis/pipeline.js';
-import { errorMessage, NotDeletedError, NotRetriedError } from '../errors.js';
+import { errorMessage, InvalidArgumentError, NotDeletedError, NotRetriedError } from '../errors.js';
+import { readMetrics, type MetricsWindow } from './metrics.js';
 import type { DoctorFacts } from './doctor.js';
 import { clearFailure, uniqueKeyMapFromRawArgs } from '../codec/job.js';
 import {
@@ -82,6 +83,8 @@ import type {
 } from './types.js';
 
 export type * from './types.js';
+export type { MetricsWindow } from './metrics.js';
+export type { JobMetrics, Percentiles } from '../metrics/summary.js';
 export type { JobQuery, SearchOptions, SearchProgress } from './search.js';
 export type { DoctorFacts, Finding, FindingLevel } from './doctor.js';
 export { diagnose } from './doctor.js';
@@ -464,6 +467,18 @@ export class Client {
       this.redis.pipeline().zcard(scheduledKey(this.prefix)).zcard(retryKey(this.prefix)).zcard(deadKey(this.prefix)),
     )) as number[];
     return { scheduled: scheduled ?? 0, retry: retry ?? 0, dead: dead ?? 0 };
+  }
+
+  /**
+   * The durable metrics of the last `seconds` (default 15 minutes, at most 30
+   * days) per job name: runs, failures, rates, run-time and latency
+   * percentiles. Pools write them with their acknowledgements.
+   */
+  async metrics(seconds = 900): Promise<MetricsWindow> {
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 30 * 86_400) {
+      throw new InvalidArgumentError(`the metrics window must be from 1 s to 30 days, got ${seconds} s`);
+    }
+    return readMetrics(this.redis, this.prefix, seconds);
   }
 
   /** Redis's clock, epoch seconds: the one work pools stamp their heartbeats with. */

@@ -63,6 +63,15 @@ export const heartbeatKey = (p: string, poolId: string): string => `${p}worker_p
 export const observationKey = (p: string, workerId: string): string => `${p}worker:${workerId}`;
 export const lastPeriodicEnqueueKey = (p: string): string => `${p}last_periodic_enqueue`;
 
+/**
+ * work only: prefix of the durable metrics hashes, `<p>metrics:m:<minute>`
+ * and `<p>metrics:h:<hour>` (epoch seconds of the minute or hour, Redis's
+ * clock); fields in metrics/job-counts.ts.
+ */
+export const metricsPrefix = (p: string): string => `${p}metrics:`;
+export const metricsMinuteKey = (p: string, minute: number): string => `${p}metrics:m:${minute}`;
+export const metricsHourKey = (p: string, hour: number): string => `${p}metrics:h:${hour}`;
+
 /** work only: where a purged queue's jobs wait while their uniqueness markers are released (then unlinked). */
 export const purgingKey = (p: string, jobName: string, runId: string): string => `${p}jobs:${jobName}:purging:${runId}`;
 

@@ -23,11 +23,12 @@ import { deadLetterBytes } from '../codec/dead-letter.js';
 import { errorMessage, JobRequeuedError } from '../errors.js';
 import { LazyAbort } from './lazy-abort.js';
 import type { Patience } from '../redis/deadline.js';
+import { MetricsTally } from '../metrics/tally.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import type { PoolContext } from './pool-context.js';
 import { bytesKey, fromReplies, type RedisBytes } from '../codec/redis-bytes.js';
 import { send } from '../redis/script-call.js';
-import { ackJobsCall, type Ack, type AckFixedKeys, type NameKeys } from '../redis/calls/ack-jobs.js';
+import { ackJobsCall, type Ack, type AckFixedKeys, type AckMetrics, type NameKeys } from '../redis/calls/ack-jobs.js';
 import { fetchJobsCall, fetchKeys } from '../redis/calls/fetch-jobs.js';
 import { returnJobsCall } from '../redis/calls/return-jobs.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
@@ -87,6 +88,8 @@ export class Dispatcher {
   private errorStep = 0;
   private drainWaiters: Array<() => void> = [];
   private tripWaiters: Array<() => void> = [];
+  /** Durable-metric counts of acknowledged runs not sent yet; undefined when the pool keeps none. */
+  private readonly tally: MetricsTally | undefined;
   /** Acknowledgements sent in a trip whose reply has not come back. */
   private acksInFlight = 0;
   private settledWaiters: Array<() => void> = [];
@@ -96,7 +99,10 @@ export class Dispatcher {
     private readonly types: readonly DispatchType[],
     workerIds: readonly string[],
     private readonly run: (job: FetchedJob) => Promise<Outcome>,
+    /** Where acknowledgements add the durable metrics; undefined keeps none. */
+    private readonly metrics?: AckMetrics,
   ) {
+    this.tally = metrics ? new MetricsTally() : undefined;
     const { prefix, poolId } = ctx;
     this.fetchKeys = fetchKeys(
       rescuesKey(prefix),
@@ -238,7 +244,7 @@ export class Dispatcher {
   }
 
   private async flushAcks(): Promise<void> {
-    while (this.pendingAcks.length > 0 || this.inFlight > 0) {
+    while (this.pendingAcks.length > 0 || this.inFlight > 0 || this.tally?.pending) {
       if (this.inFlight > 0) {
         await this.tripsSettled();
         continue;
@@ -361,7 +367,10 @@ export class Dispatcher {
     this.pendingAcks = [];
     const { redis, poolId } = this.ctx;
     this.acksInFlight += acks.length;
-    const acked = acks.length > 0 ? settle(send(redis, ackJobsCall(acks, this.ackFixedKeys, this.ackKeysOf, poolId))) : undefined;
+    // Metric counts ride with an acknowledgement once a second, and with the last one of a stop.
+    const counts = this.metrics ? this.tally?.take(this.ctx.clock.nowMs(), this.stopping) : undefined;
+    const metrics = this.metrics && counts ? { config: this.metrics, counts } : undefined;
+    const acked = acks.length > 0 || metrics ? settle(send(redis, ackJobsCall(acks, this.ackFixedKeys, this.ackKeysOf, poolId, metrics))) : undefined;
     // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
     const fetched = want > 0 ? settle(send(redis, fetchJobsCall(this.fetchKeys, this.priorityArgs, poolId, want, Math.floor(Math.random() * 0x7fffffff)))) : undefined;
     const ackResult = await acked;
@@ -370,6 +379,7 @@ export class Dispatcher {
     if (ackResult && !ackResult.ok) {
       // Acknowledging twice is harmless (LREM finds nothing the second time).
       this.pendingAcks = acks.concat(this.pendingAcks);
+      if (counts) this.tally?.giveBack(counts);
       throw ackResult.error;
     }
     if (!fetchResult) return 0;
@@ -421,7 +431,10 @@ export class Dispatcher {
     } else {
       this.freeWorkers.push(job.workerId);
     }
-    if (!job.returned) this.pendingAcks.push({ bytes: job.bytes, name: job.queueName, outcome });
+    if (!job.returned) {
+      this.pendingAcks.push({ bytes: job.bytes, name: job.queueName, outcome });
+      this.tally?.add(job.queueName, { outcome: outcome.kind, runMs: job.runMs ?? 0, waitedSeconds: job.waitedSeconds });
+    }
     if (this.running.size === 0) {
       for (const settle of this.settledWaiters.splice(0)) settle();
     }

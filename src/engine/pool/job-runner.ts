@@ -51,6 +51,9 @@ export interface FetchedJob {
   /** Name of the queue it came from. */
   queueName: string;
   workerId: string;
+  /** Set by runJob for the durable metrics: how long the handler ran (ms), how long the job waited (s). */
+  runMs?: number;
+  waitedSeconds?: number;
   /** Times reapers put this job back after its pool died running it (fetch-jobs-var.lua). */
   rescues: number;
   controller: LazyAbort;
@@ -90,6 +93,7 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
 
   const registered = deps.jobs.get(job.name);
   const started = clock.nowMs();
+  fetched.waitedSeconds = Math.floor(started / 1000) - job.enqueuedAt;
   const event = { poolId, workerId, job };
   if (!registered) return fail(deps, event, bytes, new StrayJobError(), undefined, started);
   if (fetched.rescues >= registered.options.maxRescues) {
@@ -104,12 +108,14 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   const work = registered.run(context);
   try {
     await withTimeout(work, registered.options.timeoutMs, fetched.controller);
+    fetched.runMs = clock.nowMs() - started;
     if (requeuedAtStop(fetched)) return OK;
     if (deps.listening('job:completed')) emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
     return OK;
   } catch (thrown) {
     // A stopping pool gave the job back to its queue: whatever the handler did
     // since is not this attempt's result (the dispatcher ignores the outcome).
+    fetched.runMs = clock.nowMs() - started;
     if (requeuedAtStop(fetched)) return OK;
     if (isInstance(thrown, JobTimeoutError)) {
       fetched.lingering = work.then(noop, noop);

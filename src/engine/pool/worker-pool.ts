@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { DeadPoolReaper } from './dead-pool-reaper.js';
 import { PresenceWatcher } from './presence-watcher.js';
 import { Patience } from '../redis/deadline.js';
+import { METRICS_TTL } from '../metrics/retention.js';
 import { Dispatcher } from './dispatcher.js';
 import { InvalidArgumentError, errorMessage } from '../errors.js';
 import type { PoolEventMap } from './events.js';
@@ -14,7 +15,7 @@ import { Heartbeater } from './heartbeater.js';
 import { makeId } from '../codec/ids.js';
 import { resolveJobOptions, type JobOptions } from './job-options.js';
 import { runJob, type RegisteredJob } from './job-runner.js';
-import { knownJobsKey, maxConcurrencyKey, namespacePrefix, presenceChannel, priorityKey, wakeChannel } from '../codec/keys.js';
+import { knownJobsKey, maxConcurrencyKey, namespacePrefix, presenceChannel, priorityKey, wakeChannel, metricsPrefix } from '../codec/keys.js';
 import { composeMiddleware, type Handler, type Middleware } from './middleware.js';
 import { Observer } from './observer.js';
 import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
@@ -53,6 +54,13 @@ export interface WorkerPoolOptions {
   observerIntervalMs?: number;
   /** Time zone for periodic specs without TZ=; default the process's zone (as gocraft). */
   timezone?: string;
+  /**
+   * Durable metrics (processed, failed, retried and dead per job name per
+   * minute and hour, run-time and latency histograms), added with each
+   * acknowledgement under work-only keys; default true. `work stats` and
+   * `Client.metrics()` read them.
+   */
+  metrics?: boolean;
   /** Where role errors go when nobody listens to 'error'; default console.error. */
   logger?: { error(message: string): void };
 }
@@ -223,6 +231,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       [...this.registrations.values()].map(({ name, options }) => ({ name, priority: options.priority })),
       this.workerIds,
       (fetched) => runJob(runnerDeps, fetched),
+      this.options.metrics === false ? undefined : { prefix: metricsPrefix(this.prefix), ...METRICS_TTL },
     );
 
     // Wake-ups arrive on a connection of their own (a subscribed client can do

@@ -3,6 +3,7 @@
 // argument is copied and framed several times on its way to Redis, and with
 // one group per name the keys go once per name, not once per job.
 import type { RedisBytes } from '../../codec/redis-bytes.js';
+
 import { asNumber, type ScriptCall } from '../script-call.js';
 
 export type AckOutcome = { kind: 'ok' } | { kind: 'discard' } | { kind: 'retry' | 'dead'; score: number; bytes: string };
@@ -14,6 +15,16 @@ export interface Ack {
   outcome: AckOutcome;
 }
 
+/** Where the durable metrics go (metrics/), and for how long. */
+export interface AckMetrics {
+  prefix: string;
+  minuteTtlSeconds: number;
+  hourTtlSeconds: number;
+}
+
+/** Metric increments to add with this call: per job name, field/increment pairs (metrics/job-counts.ts). */
+export type MetricCounts = ReadonlyMap<string, ReadonlyArray<string | number>>;
+
 /** The in-progress list, lock and lock_info keys of a job name, in that order. */
 export type NameKeys = readonly [string, string, string];
 
@@ -21,19 +32,32 @@ export type NameKeys = readonly [string, string, string];
 export type AckFixedKeys = readonly [string, string, string, string, string];
 
 /** Resolves to the number of jobs that were no longer in their in-progress list. */
-export function ackJobsCall(acks: readonly Ack[], fixedKeys: AckFixedKeys, keysOf: (name: string) => NameKeys, poolId: string): ScriptCall<number> {
+export function ackJobsCall(
+  acks: readonly Ack[],
+  fixedKeys: AckFixedKeys,
+  keysOf: (name: string) => NameKeys,
+  poolId: string,
+  metrics?: { config: AckMetrics; counts: MetricCounts },
+): ScriptCall<number> {
   const groups = new Map<string, { ok: RedisBytes[]; failed: Ack[] }>();
-  for (const ack of acks) {
-    let group = groups.get(ack.name);
+  const groupOf = (name: string) => {
+    let group = groups.get(name);
     if (!group) {
       group = { ok: [], failed: [] };
-      groups.set(ack.name, group);
+      groups.set(name, group);
     }
+    return group;
+  };
+  for (const ack of acks) {
+    const group = groupOf(ack.name);
     if (ack.outcome.kind === 'ok') group.ok.push(ack.bytes);
     else group.failed.push(ack);
   }
+  // A name with counts to add but no job in this batch still gets a group.
+  for (const name of metrics?.counts.keys() ?? []) groupOf(name);
   const keys: string[] = [...fixedKeys];
-  const args: RedisBytes[] = [poolId];
+  const config = metrics?.config;
+  const args: RedisBytes[] = config ? [poolId, config.prefix, String(config.minuteTtlSeconds), String(config.hourTtlSeconds)] : [poolId, '', '0', '0'];
   for (const [name, { ok, failed }] of groups) {
     keys.push(...keysOf(name));
     args.push(name, String(ok.length), String(failed.length));
@@ -42,6 +66,9 @@ export function ackJobsCall(acks: readonly Ack[], fixedKeys: AckFixedKeys, keysO
       const filed = outcome.kind === 'retry' || outcome.kind === 'dead';
       args.push(bytes, outcome.kind, filed ? String(outcome.score) : '', filed ? outcome.bytes : '');
     }
+    const counts = metrics?.counts.get(name) ?? [];
+    args.push(String(counts.length / 2));
+    for (const value of counts) args.push(String(value));
   }
   return { script: 'ack-jobs-var', keys, args, replyAs: 'text', parse: asNumber };
 }

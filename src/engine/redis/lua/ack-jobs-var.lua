@@ -10,10 +10,14 @@
   KEYS[5]  rescues hash (work only; see fetch-jobs-var.lua)
   KEYS[6…] three per job name in the batch: in-progress list, lock, lock_info
   ARGV[1]  pool id
-  ARGV[2…] one group per job name, in the order of the keys:
+  ARGV[2]  metrics key prefix (work only), or "" when the pool keeps none
+  ARGV[3]  seconds a minute's metrics hash is kept
+  ARGV[4]  seconds an hour's metrics hash is kept
+  ARGV[5…] one group per job name, in the order of the keys:
              name, okCount, failedCount,
              okCount popped bytes (jobs that succeeded),
-             failedCount × 4: popped bytes, outcome, score, new bytes
+             failedCount × 4: popped bytes, outcome, score, new bytes,
+             metricCount, metricCount × 2: field, increment
            outcome: "retry" | "dead" | "discard"; score/new bytes: the
            retry-at or died-at time and the member to add (ignored for discard)
 
@@ -33,11 +37,23 @@
   count went with it and it will run again, so nothing more is done for it:
   no double DECR (gocraft's lock drift) and no duplicate in retry or dead.
   Counts never go below zero. A finished job's rescue count goes with it.
+
+  Metrics (work only): the caller counts the batch's runs per name (finished,
+  failed, retried, dead, and histogram buckets of run time and latency, see
+  metrics/job-counts.ts) and they are added to the hashes of the current
+  minute and hour by Redis's clock, <prefix>m:<minute> and <prefix>h:<hour>,
+  so pools on hosts whose clocks disagree count into the same minute.
 ]]
 --- @include release-count
 local poolId = ARGV[1]
 local missing = 0
-local a = 2
+local a = 5
+local minuteKey, hourKey
+if ARGV[2] ~= '' then
+  local now = tonumber(redis.call('TIME')[1])
+  minuteKey = ARGV[2] .. 'm:' .. (now - now % 60)
+  hourKey = ARGV[2] .. 'h:' .. (now - now % 3600)
+end
 local rescues = redis.call('EXISTS', KEYS[5]) == 1
 local function finished(bytes)
   if rescues then redis.call('HDEL', KEYS[5], redis.sha1hex(bytes)) end
@@ -73,6 +89,15 @@ for k = 6, #KEYS, 3 do
     end
     a = a + 4
   end
+  local metricCount = tonumber(ARGV[a])
+  a = a + 1
+  for _ = 1, metricCount do
+    if minuteKey then
+      redis.call('HINCRBY', minuteKey, ARGV[a], ARGV[a + 1])
+      redis.call('HINCRBY', hourKey, ARGV[a], ARGV[a + 1])
+    end
+    a = a + 2
+  end
   if done > 0 then
     lowerCount(lock, done)
     lowerShare(lockInfo, poolId, done)
@@ -83,4 +108,8 @@ for k = 6, #KEYS, 3 do
   end
 end
 
+if minuteKey then
+  redis.call('EXPIRE', minuteKey, ARGV[3])
+  redis.call('EXPIRE', hourKey, ARGV[4])
+end
 return missing
