@@ -6,10 +6,10 @@ export const command = deadRepairCommand(
     verb: 'delete',
     past: 'deleted',
     one: (client, id) => client.deleteDeadJob(id),
-    all: async (client, ctx, jobName, onProgress) => {
-      const r = await client.deleteAllDeadJobs({ jobName, signal: ctx.signal, onProgress: (p) => onProgress(p.done, p.total) });
+    all: async (client, ctx, query, onProgress) => {
+      const r = await client.deleteAllDeadJobs({ ...query, signal: ctx.signal, onProgress: (p) => onProgress(p.done, p.total) });
       return { done: r.deleted, total: r.total, left: r.left, changed: r.changed, aborted: r.aborted };
     },
   },
-  'Deletes dead jobs for good. Without --job, --all drops the whole dead set at\nonce (UNLINK, freed in the background).',
+  'Deletes dead jobs for good. Without --job, --error-match or --match, --all\ndrops the whole dead set at once (UNLINK, freed in the background). With\n--error-match or --match it deletes the dead jobs a search finds, in batches.',
 );

@@ -6,8 +6,8 @@ export const command = deadRepairCommand(
     verb: 'retry',
     past: 'retried',
     one: (client, id) => client.retryDeadJob(id),
-    all: async (client, ctx, jobName, onProgress) => {
-      const r = await client.retryAllDeadJobs({ jobName, signal: ctx.signal, onProgress: (p) => onProgress(p.done, p.total) });
+    all: async (client, ctx, query, onProgress) => {
+      const r = await client.retryAllDeadJobs({ ...query, signal: ctx.signal, onProgress: (p) => onProgress(p.done, p.total) });
       return { done: r.retried, total: r.total, left: r.left, changed: r.changed, aborted: r.aborted };
     },
   },

@@ -222,6 +222,9 @@ describe('--json output has the keys the README lists', () => {
     shape(await json(['delete-dead', 'e1', '--dry-run']), 'dry-ids');
     shape(await json(['delete-dead', '--all', '--job', 'email', '--dry-run']), 'dry-all');
     shape(await json(['delete-dead', 'e1']), 'ids');
+    shape(await json(['delete-dead', '--error-match', '421', '--dry-run']), 'dry-all');
+    shape(await json(['retry-dead', '--job', 'email', '--error-match', '421']), 'all');
+    shape(await json(['delete-dead', '--match', 'not a job']), 'all');
     shape(await json(['delete-dead', '--all']), 'all');
 
     await t.redis.zadd(keys.retryKey(t.prefix), now() + 60, deadJob('r1'));
@@ -229,6 +232,18 @@ describe('--json output has the keys the README lists', () => {
     const deletes = table('#### `work delete-retry`, `work delete-scheduled`');
     expectShape(await json(['delete-retry', 'r1', 'nope'], [4]), deletes, 'delete-retry');
     expectShape(await json(['delete-scheduled', scheduled.job.id]), deletes, 'delete-scheduled');
+  });
+
+  it('work stats', async () => {
+    const [top, job] = tables('#### `work stats`') as [Row[], Row[]];
+    const pipe = t.redis.pipeline();
+    const minute = now() - (now() % 60);
+    pipe.hset(`${t.prefix}metrics:m:${minute}`, { 'done:email': '3', 'failed:email': '1', 'run:2:email': '3', 'lat:0:email': '3' });
+    await pipe.exec();
+    const stats = await json<{ jobs: Array<Record<string, unknown>> }>(['stats', '--since', '5m']);
+    expectShape(stats, top, 'stats');
+    expect(stats.jobs).toHaveLength(1);
+    expectShape(stats.jobs[0], job, 'stats: job');
   });
 
   it('work pause, unpause, doctor, contexts', async () => {
