@@ -234,6 +234,18 @@ describe('--json output has the keys the README lists', () => {
     expectShape(await json(['delete-scheduled', scheduled.job.id]), deletes, 'delete-scheduled');
   });
 
+  it('work stats', async () => {
+    const [top, job] = tables('#### `work stats`') as [Row[], Row[]];
+    const pipe = t.redis.pipeline();
+    const minute = now() - (now() % 60);
+    pipe.hset(`${t.prefix}metrics:m:${minute}`, { 'done:email': '3', 'failed:email': '1', 'run:2:email': '3', 'lat:0:email': '3' });
+    await pipe.exec();
+    const stats = await json<{ jobs: Array<Record<string, unknown>> }>(['stats', '--since', '5m']);
+    expectShape(stats, top, 'stats');
+    expect(stats.jobs).toHaveLength(1);
+    expectShape(stats.jobs[0], job, 'stats: job');
+  });
+
   it('work pause, unpause, doctor, contexts', async () => {
     const toggles = table('#### `work pause`, `work unpause`');
     expectShape(await json(['pause', 'email']), toggles, 'pause');
