@@ -2,7 +2,52 @@
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 
-export const QUEUES = ['q0', 'q1', 'q2', 'q3', 'q4'];
+/** Queue (job) names q0, q1, …: the same names for every library. */
+export function queueNames(count) {
+  return Array.from({ length: count }, (_, i) => `q${i}`);
+}
+
+export const QUEUES = queueNames(5);
+
+/** `total` slots split as evenly as whole numbers allow: [13, 13, 12, 12] for 50 over 4. */
+export function splitSlots(total, parts) {
+  if (total < parts) throw new Error(`cannot split ${total} slots over ${parts}: each needs at least one`);
+  const base = Math.floor(total / parts);
+  return Array.from({ length: parts }, (_, i) => base + (i < total % parts ? 1 : 0));
+}
+
+/**
+ * The options a worker process gets as its sixth argument (JSON): `queues`,
+ * how many of queueNames() it serves (default 5); `split`, for libraries
+ * with one consumer per queue, whether <concurrency> is this process's total
+ * to split over its queues (else each queue gets that many); `snapshotAt`,
+ * the job count at which it copies its per-queue counts.
+ */
+export function workerOptions(argv) {
+  const options = JSON.parse(argv ?? '{}');
+  return { queues: options.queues ?? QUEUES.length, split: options.split === true, snapshotAt: options.snapshotAt ?? 0 };
+}
+
+/**
+ * The "count" mode of a worker process: it never stops by itself and answers
+ * "report" with how many jobs it finished, when the last one finished (a
+ * wall clock, comparable between processes) and its per-queue counts when
+ * it reached snapshotAt. Several processes share one backlog this way.
+ */
+export function jobTally(queueCount, snapshotAt) {
+  const perQueue = new Array(queueCount).fill(0);
+  let done = 0;
+  let lastAt = 0;
+  let snapshot = null;
+  return {
+    count(queue) {
+      perQueue[queue]++;
+      lastAt = Date.now();
+      if (++done === snapshotAt) snapshot = [...perQueue];
+    },
+    report: () => ({ done, lastAt, snapshot }),
+  };
+}
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,4 +134,17 @@ export function summarizeLatencies(latencies) {
     p99: percentile(latencies, 99),
     max: Math.max(...latencies),
   };
+}
+
+/**
+ * Job args of about `bytes` bytes of JSON, the same every call: an order
+ * with its lines, plain ASCII text and numbers, as a real payload would be.
+ */
+export function payloadArgs(bytes) {
+  const lines = [];
+  const args = { order: 'order-000001', customer: 'customer-4242', lines };
+  for (let i = 0; JSON.stringify(args).length < bytes; i++) {
+    lines.push({ sku: `SKU-${String(i).padStart(6, '0')}`, title: `Plain product title number ${i}`, qty: (i % 7) + 1, price: Math.round(i * 137.5) / 100 });
+  }
+  return args;
 }

@@ -1,15 +1,21 @@
-// `npm run bench`: work and BullMQ side by side on one private redis-server,
-// alternating, several runs, medians and ratios; results in bench/results/.
+// `npm run bench`: work, BullMQ and bee-queue side by side on one private
+// redis-server, alternating, several runs, medians and ratios; results in
+// bench/results/. The newer scenarios live in bench/scenarios/.
 // Flags: --runs N (default 3), --quick (smaller sizes), --only a,b (scenario names).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Client, Enqueuer } from '../dist/index.js';
+import { Client } from '../dist/index.js';
 import { fetchSnapshot } from '../dist/tui/data/fetch-snapshot.js';
 import { startRedisServer } from '../dist/support/private-redis.js';
 import { machine, median, QUEUES, startWorkerProcess } from './lib.mjs';
 import { seedConsoleCluster, countRoundTrips } from './seed.mjs';
+import { enqueueAll, LIBS, openProducer } from './libraries.mjs';
+import { redisCounters, redisCostPerJob } from './scenarios/common.mjs';
+import { scaleScenarios } from './scenarios/scale.mjs';
+import { fairnessScenarios } from './scenarios/fairness.mjs';
+import { payloadScenarios } from './scenarios/payload.mjs';
+import { producerScenarios } from './scenarios/producer.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -19,7 +25,7 @@ const value = (name, fallback) => {
 };
 const quick = flag('quick');
 const runs = Number(value('runs', quick ? 1 : 3));
-const only = value('only', 'throughput,memory,latency,console,listing,repair').split(',');
+const only = value('only', 'throughput,memory,latency,scale,slots,names,fairness,payload,producer,console,listing,repair').split(',');
 const SIZES = {
   jobs: quick ? 20_000 : 100_000,
   latencySeconds: quick ? 5 : 20,
@@ -45,34 +51,15 @@ const SMALL_YOUNG_GENERATION = ['--max-semi-space-size=1'];
 async function throughputRun(lib, nodeFlags = []) {
   const ns = fresh(lib);
   const jobs = Array.from({ length: SIZES.jobs }, (_, i) => ({ name: QUEUES[i % QUEUES.length], args: { i } }));
-  const enqueueStart = performance.now();
-  if (lib === 'work') {
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: ns });
-    const chunks = [];
-    for (let i = 0; i < jobs.length; i += 1000) chunks.push(jobs.slice(i, i + 1000));
-    // A few chunks in flight, as a producer service would send them.
-    for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map((c) => enqueuer.enqueueBulk(c)));
-    await enqueuer.close();
-  } else {
-    const queues = QUEUES.map((name) => new Queue(name, { connection: { host: '127.0.0.1', port: server.port }, prefix: ns }));
-    const byQueue = QUEUES.map((name) => jobs.filter((j) => j.name === name));
-    const pending = [];
-    for (let q = 0; q < QUEUES.length; q++) {
-      for (let i = 0; i < byQueue[q].length; i += 1000) {
-        pending.push(queues[q].addBulk(byQueue[q].slice(i, i + 1000).map((j) => ({ name: j.name, data: j.args, opts: { removeOnComplete: true, removeOnFail: true } }))));
-        if (pending.length >= 4) await Promise.all(pending.splice(0));
-      }
-    }
-    await Promise.all(pending);
-    await Promise.all(queues.map((q) => q.close()));
-  }
-  const enqueueMs = performance.now() - enqueueStart;
+  const enqueueSeconds = await enqueueAll(lib, server.url, ns, jobs);
   const worker = startWorkerProcess(`./workers/${lib}-worker.mjs`, [server.url, ns, 'throughput', String(SIZES.jobs), String(CONCURRENCY)], nodeFlags);
   await worker.nextLine();
+  const before = await redisCounters(admin);
   worker.send('go');
   const result = JSON.parse(await worker.nextLine());
+  const { redisCpuUs } = redisCostPerJob(before, await redisCounters(admin), SIZES.jobs);
   await worker.exited;
-  return { enqueuePerSec: SIZES.jobs / (enqueueMs / 1000), processPerSec: SIZES.jobs / (result.ms / 1000), rssMiB: result.rssPeak / 2 ** 20 };
+  return { enqueuePerSec: SIZES.jobs / enqueueSeconds, processPerSec: SIZES.jobs / (result.ms / 1000), rssMiB: result.rssPeak / 2 ** 20, redisCpuUs };
 }
 
 // ---- 2: pick-up latency ----------------------------------------------------
@@ -81,17 +68,8 @@ async function latencyRun(lib) {
   const worker = startWorkerProcess(`./workers/${lib}-worker.mjs`, [server.url, ns, 'latency', '0', String(CONCURRENCY)]);
   await worker.nextLine();
   worker.send('go');
-  let add;
-  let close;
-  if (lib === 'work') {
-    const enqueuer = new Enqueuer({ redis: server.url, namespace: ns });
-    add = (name) => enqueuer.enqueue(name, { t: Date.now() });
-    close = () => enqueuer.close();
-  } else {
-    const queues = Object.fromEntries(QUEUES.map((name) => [name, new Queue(name, { connection: { host: '127.0.0.1', port: server.port }, prefix: ns })]));
-    add = (name) => queues[name].add(name, { t: Date.now() }, { removeOnComplete: true, removeOnFail: true });
-    close = () => Promise.all(Object.values(queues).map((q) => q.close()));
-  }
+  const producer = await openProducer(lib, server.url, ns, QUEUES);
+  const add = (name) => producer.add(name, { t: Date.now() });
   await new Promise((r) => setTimeout(r, 500));
   // A steady 1,000 jobs/s: one job per millisecond of schedule, sent in 1 ms ticks.
   const start = performance.now();
@@ -116,7 +94,7 @@ async function latencyRun(lib) {
     worker.send('report');
     idle.push(JSON.parse(await worker.nextLine()).max);
   }
-  await close();
+  await producer.close();
   worker.send('exit');
   await worker.exited;
   return { p50: steady.p50, p99: steady.p99, max: steady.max, received: steady.count, idlePickupMs: median(idle) };
@@ -161,18 +139,18 @@ async function runCliMeasured(cliArgs) {
 
 async function compare(name, run, metrics) {
   console.error(`bench: ${name}…`);
-  const samples = { work: [], bullmq: [] };
+  const samples = Object.fromEntries(LIBS.map((lib) => [lib, []]));
   for (let i = 0; i < runs; i++) {
-    for (const lib of i % 2 === 0 ? ['work', 'bullmq'] : ['bullmq', 'work']) {
+    // Each run starts with the next library, so none always goes first.
+    for (const lib of LIBS.map((_, k) => LIBS[(i + k) % LIBS.length])) {
       samples[lib].push(await run(lib));
       await admin.flushall(); // the private server is ours alone
     }
   }
   results.scenarios[name] = samples;
   for (const [metric, label, unit, better] of metrics) {
-    const w = median(samples.work.map((s) => s[metric]));
-    const b = median(samples.bullmq.map((s) => s[metric]));
-    rows.push({ scenario: name, metric: label, work: w, bullmq: b, ratio: w / b, unit, better });
+    const [w, b, q] = LIBS.map((lib) => median(samples[lib].map((s) => s[metric])));
+    rows.push({ scenario: name, metric: label, work: w, bullmq: b, bee: q, ratio: w / b, ratioBee: w / q, unit, better });
   }
 }
 
@@ -181,6 +159,7 @@ if (only.includes('throughput')) {
     ['enqueuePerSec', `bulk enqueue ${SIZES.jobs} jobs`, 'jobs/s', 'higher'],
     ['processPerSec', `process ${SIZES.jobs} no-op jobs, 5 queues`, 'jobs/s', 'higher'],
     ['rssMiB', 'worker peak RSS', 'MiB', 'lower'],
+    ['redisCpuUs', 'Redis CPU per processed no-op job', 'µs', 'lower'],
   ]);
 }
 if (only.includes('memory')) {
@@ -196,6 +175,13 @@ if (only.includes('latency')) {
     ['max', 'pick-up max at 1,000 jobs/s', 'ms', 'lower'],
     ['idlePickupMs', 'idle pool picks up one job', 'ms', 'lower'],
   ]);
+}
+
+// ---- scale, slots, names, fairness, payload, producer (bench/scenarios/) ----
+const scenarioContext = { server, admin, fresh, quick };
+const added = [...scaleScenarios(scenarioContext), ...fairnessScenarios(scenarioContext), ...payloadScenarios(scenarioContext), ...producerScenarios(scenarioContext)];
+for (const scenario of added) {
+  if (only.includes(scenario.name)) await compare(scenario.name, scenario.run, scenario.metrics);
 }
 
 // ---- 4 and 5: console cost and bulk repair (work only) ----------------------
@@ -247,9 +233,10 @@ if (only.includes('console') || only.includes('listing') || only.includes('repai
 
 // ---- report ------------------------------------------------------------------
 const TARGETS = {
-  [`process ${SIZES.jobs} no-op jobs, 5 queues`]: (r) => r.ratio >= 3,
+  [`process ${SIZES.jobs} no-op jobs, 5 queues`]: (r) => r.ratio >= 5,
+  'Redis CPU per processed no-op job': (r) => r.ratio <= 0.15,
   [`bulk enqueue ${SIZES.jobs} jobs`]: (r) => r.ratio >= 3,
-  'pick-up p99 at 1,000 jobs/s': (r) => r.work <= 2,
+  'pick-up p99 at 1,000 jobs/s': (r) => r.work <= 2 && r.work <= r.bee,
   'idle pool picks up one job': (r) => r.work <= 10,
   'worker peak RSS': (r) => r.ratio <= 0.7,
   [`worker peak RSS, ${SMALL_YOUNG_GENERATION[0]}`]: (r) => r.ratio <= 0.7,
@@ -259,15 +246,18 @@ const TARGETS = {
   [`dead --all --json, ${SIZES.dead} jobs: wall time`]: (r) => r.work <= 30 * (SIZES.dead / 1_000_000),
   'dead --all --json: peak RSS': (r) => r.work <= 150,
   'dead --all --json: longest Redis stall (PING)': (r) => r.work <= 50,
+  ...Object.assign({}, ...added.map((scenario) => scenario.targets)),
 };
 const fmt = (n) => (n === undefined ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
 const lines = [
-  `| scenario | metric | work | BullMQ | work / BullMQ | target |`,
-  `|---|---|---:|---:|---:|---|`,
+  `| scenario | metric | work | BullMQ | bee-queue | work / BullMQ | work / bee-queue | target |`,
+  `|---|---|---:|---:|---:|---:|---:|---|`,
   ...rows.map((r) => {
     const check = TARGETS[r.metric];
     const target = check ? (check(r) ? 'met' : 'MISSED') : '';
-    return `| ${r.scenario} | ${r.metric} | ${fmt(r.work)} ${r.unit} | ${r.bullmq === undefined ? '' : `${fmt(r.bullmq)} ${r.unit}`} | ${r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`} | ${target} |`;
+    const cell = (n) => (n === undefined ? '' : `${fmt(n)} ${r.unit}`);
+    const ratio = (x) => (x === undefined || !Number.isFinite(x) ? '' : `${x.toFixed(2)}x`);
+    return `| ${r.scenario} | ${r.metric} | ${cell(r.work)} | ${cell(r.bullmq)} | ${cell(r.bee)} | ${ratio(r.ratio)} | ${ratio(r.ratioBee)} | ${target} |`;
   }),
 ];
 console.log(`\nMachine: ${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node}; Redis ${env.redis}; medians of ${runs} run(s)\n`);

@@ -1,26 +1,32 @@
 // A BullMQ worker process for the benchmarks: one Worker per queue.
-// Usage: bullmq-worker.mjs <redis-url> <prefix> <throughput|latency> <jobs> <concurrency>
+// Usage: bullmq-worker.mjs <redis-url> <prefix> <throughput|latency|count> <jobs> <concurrency> [options JSON]
+// (options: see workerOptions in ../lib.mjs).
 import { Worker } from 'bullmq';
-import { onCommand, QUEUES, rssSampler, summarizeLatencies } from '../lib.mjs';
+import { jobTally, onCommand, queueNames, rssSampler, splitSlots, summarizeLatencies, workerOptions } from '../lib.mjs';
 
-const [url, prefix, mode, total, concurrency] = process.argv.slice(2);
+const [url, prefix, mode, total, concurrency, optionsJson] = process.argv.slice(2);
+const options = workerOptions(optionsJson);
 const { hostname, port } = new URL(url);
 const connection = { host: hostname, port: Number(port), maxRetriesPerRequest: null };
 const expected = Number(total);
 const rss = rssSampler();
+const tally = jobTally(options.queues, options.snapshotAt);
+const names = queueNames(options.queues);
+const slots = options.split ? splitSlots(Number(concurrency), names.length) : names.map(() => Number(concurrency));
 const latencies = [];
 let done = 0;
 let started = 0;
 
-const workers = QUEUES.map(
-  (name) =>
+const workers = names.map(
+  (name, q) =>
     new Worker(
       name,
       async (job) => {
-        if (mode === 'latency') latencies.push(Date.now() - job.data.t);
+        if (mode === 'count') tally.count(q);
+        else if (mode === 'latency') latencies.push(Date.now() - job.data.t);
         if (++done === expected && mode === 'throughput') void finish();
       },
-      { connection, prefix, concurrency: Number(concurrency), autorun: false },
+      { connection, prefix, concurrency: slots[q], autorun: false },
     ),
 );
 
@@ -37,7 +43,8 @@ onCommand(async (command) => {
     started = performance.now();
     for (const w of workers) void w.run();
   } else if (command === 'report') {
-    process.stdout.write(`${JSON.stringify({ ...summarizeLatencies(latencies), rssPeak: rss.peak() })}\n`);
+    const report = mode === 'count' ? tally.report() : summarizeLatencies(latencies);
+    process.stdout.write(`${JSON.stringify({ ...report, rssPeak: rss.peak() })}\n`);
     latencies.length = 0;
   } else if (command === 'exit') {
     await Promise.all(workers.map((w) => w.close(true)));

@@ -1,0 +1,66 @@
+// What the new scenarios share: Redis's own cost counters, and a backlog
+// worked off by one or more worker processes of one library.
+import { splitSlots, startWorkerProcess } from '../lib.mjs';
+
+/** Redis's CPU time (user + system, seconds) and bytes received so far, from INFO. */
+export async function redisCounters(admin) {
+  const [cpu, stats] = await Promise.all([admin.info('cpu'), admin.info('stats')]);
+  const field = (text, name) => {
+    const match = new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text);
+    if (!match) throw new Error(`INFO has no ${name}`);
+    return Number(match[1]);
+  };
+  return { cpuSeconds: field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys'), inputBytes: field(stats, 'total_net_input_bytes') };
+}
+
+/** Redis's cost between two redisCounters() readings, per job. */
+export function redisCostPerJob(before, after, jobs) {
+  return {
+    redisCpuUs: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / jobs,
+    inputBytes: (after.inputBytes - before.inputBytes) / jobs,
+  };
+}
+
+const POLL_MS = 20;
+const GIVE_UP_MS = 600_000;
+
+/**
+ * Starts `processes` worker processes of `lib` in "count" mode, `slots` in
+ * all, split as evenly as whole numbers allow between the processes and, for
+ * libraries with one consumer per queue, between each process's queues.
+ * Sends "go" to all at once and polls them until together they have finished
+ * `stopAt` jobs. The time is from "go" to the last job's end, on the wall
+ * clock the processes share; Redis's cost is counted over the same span.
+ */
+export async function workOff({ admin, url, lib, ns, processes = 1, slots, queues, stopAt, snapshotAt = 0 }) {
+  const options = JSON.stringify({ queues, split: true, snapshotAt });
+  const workers = splitSlots(slots, processes).map((share) => startWorkerProcess(`./workers/${lib}-worker.mjs`, [url, ns, 'count', '0', String(share), options]));
+  await Promise.all(workers.map((w) => w.nextLine()));
+  const before = await redisCounters(admin);
+  const start = Date.now();
+  for (const w of workers) w.send('go');
+  let reports;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    reports = await Promise.all(
+      workers.map((w) => {
+        w.send('report');
+        return w.nextLine().then(JSON.parse);
+      }),
+    );
+    if (reports.reduce((sum, r) => sum + r.done, 0) >= stopAt) break;
+    if (Date.now() - start > GIVE_UP_MS) throw new Error(`${lib}: ${stopAt} jobs not done in ${GIVE_UP_MS / 1000} s`);
+  }
+  const after = await redisCounters(admin);
+  for (const w of workers) w.send('exit');
+  await Promise.all(workers.map((w) => w.exited));
+  const done = reports.reduce((sum, r) => sum + r.done, 0);
+  const seconds = (Math.max(...reports.map((r) => r.lastAt)) - start) / 1000;
+  return {
+    perSec: done / seconds,
+    shares: reports.map((r) => r.done / done),
+    snapshots: reports.map((r) => r.snapshot),
+    rssPeakMiB: Math.max(...reports.map((r) => r.rssPeak)) / 2 ** 20,
+    ...redisCostPerJob(before, after, done),
+  };
+}
