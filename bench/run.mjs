@@ -10,6 +10,7 @@ import { fetchSnapshot } from '../dist/tui/data/fetch-snapshot.js';
 import { startRedisServer } from '../dist/support/private-redis.js';
 import { machine, median, QUEUES, startWorkerProcess } from './lib.mjs';
 import { seedConsoleCluster, countRoundTrips } from './seed.mjs';
+import { CONNECTIONS, serveScenario } from './serve.mjs';
 import { enqueueAll, LIBS, openProducer } from './libraries.mjs';
 import { redisCounters, redisCostPerJob } from './scenarios/common.mjs';
 import { scaleScenarios } from './scenarios/scale.mjs';
@@ -30,6 +31,7 @@ const SIZES = {
   jobs: quick ? 20_000 : 100_000,
   latencySeconds: quick ? 5 : 20,
   dead: quick ? 100_000 : 1_000_000,
+  serveSeconds: quick ? 3 : 10,
 };
 const CONCURRENCY = 50;
 
@@ -229,6 +231,16 @@ if (only.includes('console') || only.includes('listing') || only.includes('repai
     rows.push({ scenario: 'repair', metric: 'longest Redis stall meanwhile (PING)', work: run.worstPingMs, unit: 'ms', better: 'lower' });
   }
   redis.disconnect();
+}
+
+// ---- 6: enqueue over HTTP through work serve (work only) ----------------------
+if (only.includes('serve')) {
+  console.error(`bench: serve: POST /jobs/:name on ${CONNECTIONS} keep-alive connections for ${SIZES.serveSeconds} s…`);
+  const result = await serveScenario({ redisUrl: server.url, admin, fresh, runs, seconds: SIZES.serveSeconds });
+  results.scenarios.serve = result.samples;
+  rows.push({ scenario: 'serve', metric: `enqueue over HTTP, ${CONNECTIONS} keep-alive connections`, work: result.requestsPerSec, unit: 'requests/s', better: 'higher' });
+  rows.push({ scenario: 'serve', metric: 'enqueue over HTTP: p50 latency', work: result.p50, unit: 'ms', better: 'lower' });
+  rows.push({ scenario: 'serve', metric: 'enqueue over HTTP: p99 latency', work: result.p99, unit: 'ms', better: 'lower' });
 }
 
 // ---- report ------------------------------------------------------------------
