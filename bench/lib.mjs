@@ -148,3 +148,10 @@ export function payloadArgs(bytes) {
   }
   return args;
 }
+
+/**
+ * Milliseconds on the wall clock with sub-millisecond resolution, comparable
+ * between processes of one machine (Date.now() counts whole milliseconds, so
+ * pick-up times below 1 ms would all read 0 or 1).
+ */
+export const wallClockMs = () => performance.timeOrigin + performance.now();

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { Client } from '../dist/index.js';
 import { fetchSnapshot } from '../dist/tui/data/fetch-snapshot.js';
 import { startRedisServer } from '../dist/support/private-redis.js';
-import { machine, median, QUEUES, startWorkerProcess } from './lib.mjs';
+import { machine, median, QUEUES, startWorkerProcess, wallClockMs } from './lib.mjs';
 import { seedConsoleCluster, countRoundTrips } from './seed.mjs';
 import { CONNECTIONS, serveScenario } from './serve.mjs';
 import { enqueueAll, LIBS, openProducer } from './libraries.mjs';
@@ -71,7 +71,7 @@ async function latencyRun(lib) {
   await worker.nextLine();
   worker.send('go');
   const producer = await openProducer(lib, server.url, ns, QUEUES);
-  const add = (name) => producer.add(name, { t: Date.now() });
+  const add = (name) => producer.add(name, { t: wallClockMs() });
   await new Promise((r) => setTimeout(r, 500));
   // A steady 1,000 jobs/s: one job per millisecond of schedule, sent in 1 ms ticks.
   const start = performance.now();

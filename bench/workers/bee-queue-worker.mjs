@@ -4,7 +4,7 @@
 // (options: see workerOptions in ../lib.mjs).
 import BeeQueue from 'bee-queue';
 import { BEE_QUEUE_SETTINGS } from '../libraries.mjs';
-import { jobTally, onCommand, queueNames, rssSampler, splitSlots, summarizeLatencies, workerOptions } from '../lib.mjs';
+import { jobTally, onCommand, queueNames, rssSampler, splitSlots, summarizeLatencies, wallClockMs, workerOptions } from '../lib.mjs';
 
 const [url, prefix, mode, total, concurrency, optionsJson] = process.argv.slice(2);
 const options = workerOptions(optionsJson);
@@ -37,7 +37,7 @@ onCommand(async (command) => {
     queues.forEach((queue, q) => {
       queue.process(slots[q], async (job) => {
         if (mode === 'count') tally.count(q);
-        else if (mode === 'latency') latencies.push(Date.now() - job.data.t);
+        else if (mode === 'latency') latencies.push(wallClockMs() - job.data.t);
         if (++done === expected && mode === 'throughput') void finish();
       });
     });

@@ -2,7 +2,7 @@
 // Usage: bullmq-worker.mjs <redis-url> <prefix> <throughput|latency|count> <jobs> <concurrency> [options JSON]
 // (options: see workerOptions in ../lib.mjs).
 import { Worker } from 'bullmq';
-import { jobTally, onCommand, queueNames, rssSampler, splitSlots, summarizeLatencies, workerOptions } from '../lib.mjs';
+import { jobTally, onCommand, queueNames, rssSampler, splitSlots, summarizeLatencies, wallClockMs, workerOptions } from '../lib.mjs';
 
 const [url, prefix, mode, total, concurrency, optionsJson] = process.argv.slice(2);
 const options = workerOptions(optionsJson);
@@ -23,7 +23,7 @@ const workers = names.map(
       name,
       async (job) => {
         if (mode === 'count') tally.count(q);
-        else if (mode === 'latency') latencies.push(Date.now() - job.data.t);
+        else if (mode === 'latency') latencies.push(wallClockMs() - job.data.t);
         if (++done === expected && mode === 'throughput') void finish();
       },
       { connection, prefix, concurrency: slots[q], autorun: false },

@@ -3,7 +3,7 @@
 // (options: see workerOptions in ../lib.mjs; `split` changes nothing here,
 // since one pool's concurrency is already shared by all its queues).
 import { WorkerPool } from '../../dist/index.js';
-import { jobTally, onCommand, queueNames, rssSampler, summarizeLatencies, workerOptions } from '../lib.mjs';
+import { jobTally, onCommand, queueNames, rssSampler, summarizeLatencies, wallClockMs, workerOptions } from '../lib.mjs';
 
 const [url, namespace, mode, total, concurrency, optionsJson] = process.argv.slice(2);
 const options = workerOptions(optionsJson);
@@ -18,7 +18,7 @@ const pool = new WorkerPool({ redis: url, namespace, concurrency: Number(concurr
 queueNames(options.queues).forEach((name, q) => {
   pool.job(name, (job) => {
     if (mode === 'count') tally.count(q);
-    else if (mode === 'latency') latencies.push(Date.now() - job.args.t);
+    else if (mode === 'latency') latencies.push(wallClockMs() - job.args.t);
     if (++done === expected && mode === 'throughput') finish();
   });
 });
