@@ -31,8 +31,9 @@ export function workerOptions(argv) {
 /**
  * The "count" mode of a worker process: it never stops by itself and answers
  * "report" with how many jobs it finished, when the last one finished (a
- * wall clock, comparable between processes) and its per-queue counts when
- * it reached snapshotAt. Several processes share one backlog this way.
+ * wall clock, comparable between processes), its per-queue counts when it
+ * reached snapshotAt, and the CPU time it has used so far (µs, user +
+ * system). Several processes share one backlog this way.
  */
 export function jobTally(queueCount, snapshotAt) {
   const perQueue = new Array(queueCount).fill(0);
@@ -45,7 +46,10 @@ export function jobTally(queueCount, snapshotAt) {
       lastAt = Date.now();
       if (++done === snapshotAt) snapshot = [...perQueue];
     },
-    report: () => ({ done, lastAt, snapshot }),
+    report: () => {
+      const cpu = process.cpuUsage();
+      return { done, lastAt, snapshot, cpuUs: cpu.user + cpu.system };
+    },
   };
 }
 

@@ -36,18 +36,21 @@ export async function workOff({ admin, url, lib, ns, processes = 1, slots, queue
   const options = JSON.stringify({ queues, split: true, snapshotAt });
   const workers = splitSlots(slots, processes).map((share) => startWorkerProcess(`./workers/${lib}-worker.mjs`, [url, ns, 'count', '0', String(share), options]));
   await Promise.all(workers.map((w) => w.nextLine()));
+  const reportAll = () =>
+    Promise.all(
+      workers.map((w) => {
+        w.send('report');
+        return w.nextLine().then(JSON.parse);
+      }),
+    );
+  const idle = await reportAll();
   const before = await redisCounters(admin);
   const start = Date.now();
   for (const w of workers) w.send('go');
   let reports;
   for (;;) {
     await new Promise((r) => setTimeout(r, POLL_MS));
-    reports = await Promise.all(
-      workers.map((w) => {
-        w.send('report');
-        return w.nextLine().then(JSON.parse);
-      }),
-    );
+    reports = await reportAll();
     if (reports.reduce((sum, r) => sum + r.done, 0) >= stopAt) break;
     if (Date.now() - start > GIVE_UP_MS) throw new Error(`${lib}: ${stopAt} jobs not done in ${GIVE_UP_MS / 1000} s`);
   }
@@ -61,6 +64,7 @@ export async function workOff({ admin, url, lib, ns, processes = 1, slots, queue
     shares: reports.map((r) => r.done / done),
     snapshots: reports.map((r) => r.snapshot),
     rssPeakMiB: Math.max(...reports.map((r) => r.rssPeak)) / 2 ** 20,
+    workerCpuUs: reports.reduce((sum, r, i) => sum + r.cpuUs - idle[i].cpuUs, 0) / done,
     ...redisCostPerJob(before, after, done),
   };
 }

@@ -18,13 +18,14 @@ export function payloadScenarios({ server, admin, fresh, quick }) {
       async run(lib) {
         const ns = fresh(lib);
         await enqueueAll(lib, server.url, ns, Array.from({ length: jobs }, (_, i) => ({ name: QUEUES[i % QUEUES.length], args: { ...args, i } })));
-        const { perSec, inputBytes, redisCpuUs } = await workOff({ admin, url: server.url, lib, ns, queues: QUEUES.length, slots: 50, stopAt: jobs });
-        return { perSec, inputKiB: inputBytes / 1024, redisCpuUs };
+        const { perSec, inputBytes, redisCpuUs, workerCpuUs } = await workOff({ admin, url: server.url, lib, ns, queues: QUEUES.length, slots: 50, stopAt: jobs });
+        return { perSec, inputKiB: inputBytes / 1024, redisCpuUs, workerCpuUs };
       },
       metrics: [
         ['perSec', `${n} jobs with 10 KB args, 5 queues, 50 slots`, 'jobs/s', 'higher'],
         ['inputKiB', '10 KB args: bytes into Redis per processed job', 'KiB', 'lower'],
         ['redisCpuUs', '10 KB args: Redis CPU per processed job', 'µs', 'lower'],
+        ['workerCpuUs', '10 KB args: worker CPU per processed job', 'µs', 'lower'],
       ],
       targets: {},
     },

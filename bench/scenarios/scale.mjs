@@ -28,8 +28,10 @@ export function scaleScenarios({ server, admin, fresh, quick }) {
     async run(lib) {
       const sample = {};
       for (const p of PROCESSES) {
-        const { perSec, shares } = await backlog(lib, QUEUES, { processes: p, slots: SLOTS });
+        const { perSec, shares, redisCpuUs, workerCpuUs } = await backlog(lib, QUEUES, { processes: p, slots: SLOTS });
         sample[`perSec${p}`] = perSec;
+        sample[`redisCpuUs${p}`] = redisCpuUs;
+        sample[`workerCpuUs${p}`] = workerCpuUs;
         sample[`minShare${p}`] = Math.min(...shares) * 100;
         sample[`maxShare${p}`] = Math.max(...shares) * 100;
       }
@@ -43,6 +45,9 @@ export function scaleScenarios({ server, admin, fresh, quick }) {
         [`minShare${p}`, `${p} processes: smallest share of the jobs`, '%', 'higher'],
         [`maxShare${p}`, `${p} processes: largest share of the jobs`, '%', 'lower'],
       ]),
+      // Two cores run the workers and Redis: CPU per job is what bounds the sum.
+      ...PROCESSES.map((p) => [`redisCpuUs${p}`, `Redis CPU per job, ${p} process${p > 1 ? 'es' : ''}`, 'µs', 'lower']),
+      ...PROCESSES.map((p) => [`workerCpuUs${p}`, `worker CPU per job (all processes), ${p} process${p > 1 ? 'es' : ''}`, 'µs', 'lower']),
     ],
     targets: Object.fromEntries(
       PROCESSES.slice(1).flatMap((p) => [
