@@ -1,7 +1,9 @@
 // Redis URLs from the command line: masking secrets for every message we
 // print, and connecting with a hard deadline instead of an endless retry loop.
 import { Redis, type RedisOptions } from 'ioredis';
+import { createClient } from '../engine/redis/connection.js';
 import { defineScripts } from '../engine/redis/scripts.js';
+import { parseRedisTarget } from '../engine/redis/topology.js';
 import { RedisCredentialsError, RedisUnreachableError, UsageError } from './exit-codes.js';
 
 /** ioredis reads every query parameter as an option: password, sentinelPassword … all hold secrets. */
@@ -47,7 +49,7 @@ function passwordsInUrl(parsed: URL): string[] {
 /** Every secret in the URL, as written and as decoded. */
 export function urlSecrets(url: string, passwordFromFile = false): string[] {
   const parsed = parseUrl(url);
-  if (!parsed) return [];
+  if (!parsed) return multiHostSecrets(url);
   const user = userIsSecret(parsed, passwordFromFile) ? [parsed.username, safeDecode(parsed.username)] : [];
   return [...new Set([...passwordsInUrl(parsed), ...user])];
 }
@@ -55,7 +57,20 @@ export function urlSecrets(url: string, passwordFromFile = false): string[] {
 /** True when the URL carries a password of its own (user part or query), not counting a user-only secret. */
 export function urlCarriesPassword(url: string): boolean {
   const parsed = parseUrl(url);
-  return parsed ? passwordsInUrl(parsed).length > 0 : false;
+  return parsed ? passwordsInUrl(parsed).length > 0 : multiHostSecrets(url).length > 0;
+}
+
+/** The secrets of a redis+cluster:// or redis+sentinel:// URL (WHATWG URLs cannot hold several hosts). */
+function multiHostSecrets(url: string): string[] {
+  try {
+    const target = parseRedisTarget(url);
+    if (target.kind === 'server') return [];
+    const raw = /\/\/([^@/]*)@/.exec(url)?.[1]?.split(':').slice(1).join(':');
+    const sentinel = target.kind === 'sentinel' ? target.sentinelPassword : undefined;
+    return [...new Set([target.password, raw, sentinel].filter((s): s is string => Boolean(s)))];
+  } catch {
+    return [];
+  }
 }
 
 /** The URL with every secret (user-part password, ?password=, a user-only secret) replaced by "***". */
@@ -95,10 +110,18 @@ export function urlUser(url: string): string {
 }
 
 export function validateRedisUrl(url: string): void {
+  if (/^rediss?\+/.test(url)) {
+    try {
+      parseRedisTarget(url);
+    } catch (error) {
+      throw new UsageError(`--redis: ${error instanceof Error ? error.message : String(error)}, got "${maskRedisUrl(url)}"`);
+    }
+    return;
+  }
   const parsed = parseUrl(url);
   if (!parsed) throw new UsageError(`--redis must be a URL such as redis://127.0.0.1:6379, got "${maskRedisUrl(url)}"`);
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new UsageError(`--redis must start with redis:// or rediss://, got "${maskRedisUrl(url)}"`);
+    throw new UsageError(`--redis must start with redis://, rediss://, redis+cluster:// or redis+sentinel://, got "${maskRedisUrl(url)}"`);
   }
 }
 
@@ -154,17 +177,27 @@ export function credentialsError(kind: 'refused' | 'missing', url: string, fileP
 export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
   validateRedisUrl(url);
   const timeoutMs = options.timeoutMs ?? 5000;
-  const target = ioredisTarget(url, options.password);
-  const redis = new Redis(target.url, {
+  const connection: RedisOptions = {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: options.persistent ? null : 1,
     retryStrategy: options.persistent ? (times) => Math.min(times * 200, 2000) : () => null,
     // Node still verifies the chain and the URL's host (IP or name); deliberately no option to skip that.
     ...(options.ca ? { tls: { ca: options.ca } } : {}),
-    ...target.options,
     ...options.extra,
-  });
+  };
+  let redis: Redis;
+  const topology = parseRedisTarget(url);
+  if (topology.kind === 'server') {
+    const target = ioredisTarget(url, options.password);
+    redis = new Redis(target.url, { ...connection, ...target.options });
+  } else {
+    // A cluster or a sentinel-named master: the password from a file stands for the URL's.
+    const withPassword = options.password === undefined ? topology : { ...topology, password: options.password };
+    redis = createClient(withPassword, connection, {
+      clusterRetryStrategy: options.persistent ? (times) => Math.min(times * 200, 2000) : () => null,
+    });
+  }
   let lastError: unknown;
   // Without a listener ioredis prints "Unhandled error event" with a stack on every retry.
   redis.on('error', (error) => {

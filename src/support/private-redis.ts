@@ -86,7 +86,8 @@ export async function startRedisServer(extraArgs: string[] = [], options: { port
       process: child,
       stop: () =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          // A process killed by a signal has a signalCode and no exitCode; either way it is gone.
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', () => resolve());
           child.kill('SIGTERM');
         }),

@@ -19,7 +19,7 @@ import { execOrThrow as run } from '../redis/pipeline.js';
 import { errorMessage, InvalidArgumentError, NotDeletedError, NotRetriedError } from '../errors.js';
 import { readMetrics, type MetricsWindow } from './metrics.js';
 import type { DoctorFacts } from './doctor.js';
-import { clearFailure, uniqueKeyMapFromRawArgs } from '../codec/job.js';
+import { clearFailure, uniqueKeyMapFromRawArgs, type Job } from '../codec/job.js';
 import {
   deadKey,
   failedCountKey,
@@ -43,7 +43,7 @@ import {
   wakeChannel,
   workerPoolsKey,
 } from '../codec/keys.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { moveMembersToQueues, prepareMove, sendMove } from '../redis/move-to-queues.js';
 import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { validateJobName } from '../codec/validation.js';
@@ -64,6 +64,9 @@ import {
 import { isNamed, jobOfMember } from '../codec/job-peek.js';
 import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './sweep.js';
 import { compileQuery, isEmptyQuery, searchSet, type CompiledQuery, type JobQuery, type SearchOptions, type SearchProgress } from './search.js';
+import { readInProgressJob, readQueuePage, type QueuePage } from './queue-page.js';
+import { runNow } from './run-now.js';
+import { readMetricMinutes, type MetricMinutes } from './metric-minutes.js';
 import type {
   BulkOptions,
   FindOptions,
@@ -86,6 +89,8 @@ export type * from './types.js';
 export type { MetricsWindow } from './metrics.js';
 export type { JobMetrics, Percentiles } from '../metrics/summary.js';
 export type { JobQuery, SearchOptions, SearchProgress } from './search.js';
+export type { QueuedEntry, QueuePage } from './queue-page.js';
+export type { MetricMinutes, MinuteMetrics } from './metric-minutes.js';
 export type { DoctorFacts, Finding, FindingLevel } from './doctor.js';
 export { diagnose } from './doctor.js';
 export { PAGE_SIZE } from './mapping.js';
@@ -140,6 +145,7 @@ export class Client {
   constructor(options: ClientOptions = {}) {
     this.connection = openConnection(options.redis);
     this.prefix = namespacePrefix(options.namespace ?? 'work');
+    checkNamespaceFits(this.connection.redis, this.prefix);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -150,11 +156,12 @@ export class Client {
 
   /**
    * Every queue named in known_jobs, sorted by name. Two round trips:
-   * SMEMBERS, then one pipeline of five reads per name.
+   * SMEMBERS, then one pipeline of five reads per name. With `jobNames`,
+   * only those queues, in one round trip.
    */
-  async queues(): Promise<QueueInfo[]> {
+  async queues(options: { jobNames?: readonly string[] } = {}): Promise<QueueInfo[]> {
     const p = this.prefix;
-    const names = sortNames(await this.redis.smembers(knownJobsKey(p)));
+    const names = sortNames(options.jobNames ?? (await this.redis.smembers(knownJobsKey(p))));
     if (names.length === 0) return [];
     const pipe = this.redis.pipeline();
     for (const name of names) {
@@ -257,6 +264,26 @@ export class Client {
   searchJobs(set: JobSetName, query: JobQuery, options: SearchOptions = {}): AsyncGenerator<SearchProgress> {
     if (options.batchSize !== undefined) checkBatchSize(options.batchSize);
     return searchSet(this.redis, this.setKey(set), query, options);
+  }
+
+  /** 20 jobs of a queue per 1-based page, next to be taken first, and the queue's length: one round trip. */
+  queueJobs(jobName: string, page = 1): Promise<QueuePage> {
+    // Reads only: any name known_jobs lists is fine, a Go one with ':' included.
+    return readQueuePage(this.redis, this.prefix, jobName, page);
+  }
+
+  /** The job a pool is running, from its in-progress list for that name (undefined once it is gone). */
+  inProgressJob(poolId: string, jobName: string, id: string): Promise<(Job & { raw: string }) | undefined> {
+    return readInProgressJob(this.redis, this.prefix, poolId, jobName, id);
+  }
+
+  /**
+   * Move a scheduled job, or one waiting to be retried, onto its queue now
+   * (fails and error kept), as the requeuer does when it is due. Throws
+   * NotRetriedError when nothing moved.
+   */
+  async runJobNow(set: Exclude<JobSetName, 'dead'>, id: string, options: FindOptions = {}): Promise<void> {
+    await runNow({ redis: this.redis, prefix: this.prefix, clock: this.clock }, this.setKey(set), set, id, options.score);
   }
 
   /**
@@ -472,13 +499,28 @@ export class Client {
   /**
    * The durable metrics of the last `seconds` (default 15 minutes, at most 30
    * days) per job name: runs, failures, rates, run-time and latency
-   * percentiles. Pools write them with their acknowledgements.
+   * percentiles. Pools write them with their acknowledgements. `ended`:
+   * the window ends with the last whole minute (hour) that has ended, whose
+   * counts no longer change.
    */
-  async metrics(seconds = 900): Promise<MetricsWindow> {
+  async metrics(seconds = 900, options: { ended?: boolean } = {}): Promise<MetricsWindow> {
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 30 * 86_400) {
       throw new InvalidArgumentError(`the metrics window must be from 1 s to 30 days, got ${seconds} s`);
     }
-    return readMetrics(this.redis, this.prefix, seconds);
+    return readMetrics(this.redis, this.prefix, seconds, options.ended);
+  }
+
+  /** One PING's round trip, in milliseconds. */
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.redis.ping();
+    return performance.now() - started;
+  }
+
+  /** The durable metrics of the last `minutes` (1 to 1440), minute by minute and as a whole, for sparklines. */
+  async metricMinutes(minutes = 60): Promise<MetricMinutes> {
+    if (!Number.isSafeInteger(minutes) || minutes < 1 || minutes > 1440) throw new InvalidArgumentError(`minutes must be from 1 to 1440, got ${minutes}`);
+    return readMetricMinutes(this.redis, this.prefix, minutes);
   }
 
   /** Redis's clock, epoch seconds: the one work pools stamp their heartbeats with. */

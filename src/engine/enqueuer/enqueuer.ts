@@ -7,11 +7,13 @@ import { BulkEnqueueError, InvalidArgumentError } from '../errors.js';
 import { makeId } from '../codec/ids.js';
 import { encodeJob, encodeUniqueKeyMap, type Job } from '../codec/job.js';
 import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from '../codec/keys.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import { enqueueJobsCall, enqueueUniqueCall } from '../redis/calls/enqueue.js';
 import { queueCall, send } from '../redis/script-call.js';
 import { validateArgs, validateJobName } from '../codec/validation.js';
+import { traceEnqueue } from '../tracing/otel.js';
+import type { TraceContext } from '../tracing/trace-context.js';
 
 export type JobArgs = Record<string, unknown>;
 
@@ -74,6 +76,7 @@ export class Enqueuer {
   constructor(options: EnqueuerOptions = {}) {
     this.connection = openConnection(options.redis);
     this.prefix = namespacePrefix(options.namespace ?? 'work');
+    checkNamespaceFits(this.connection.redis, this.prefix);
     this.clock = options.clock ?? systemClock;
     this.maxJobBytes = options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
   }
@@ -102,9 +105,13 @@ export class Enqueuer {
       }
       if (delay !== undefined) return (await this.enqueueIn(name, delay, args)).job;
     }
+    return traceEnqueue(() => ({ names: [name], count: 1 }), (trace) => this.enqueueNow(name, args, trace));
+  }
+
+  private async enqueueNow(name: string, args: JobArgs | null, trace: TraceContext | undefined): Promise<Job> {
     // One job, the common case: one script call, no pipeline (building an
     // ioredis pipeline cost more than the rest of the call) and no chunking.
-    const { job, bytes } = this.build(name, args, epochSeconds(this.clock));
+    const { job, bytes } = this.build(name, args, epochSeconds(this.clock), undefined, trace);
     const call = enqueueJobsCall(queueKey(this.prefix, name), wakeChannel(this.prefix), name, [bytes]);
     const registering = this.namesToRegister([name]);
     if (registering.length === 0) {
@@ -127,9 +134,13 @@ export class Enqueuer {
    * BulkEnqueueError lists the jobs that were written (they stay queued);
    * the others were not.
    */
-  async enqueueBulk(jobs: readonly BulkJob[]): Promise<Job[]> {
+  enqueueBulk(jobs: readonly BulkJob[]): Promise<Job[]> {
+    return traceEnqueue(() => ({ names: [...new Set(jobs.map((j) => j.name))], count: jobs.length }), (trace) => this.enqueueBulkNow(jobs, trace));
+  }
+
+  private async enqueueBulkNow(jobs: readonly BulkJob[], trace: TraceContext | undefined): Promise<Job[]> {
     const now = epochSeconds(this.clock);
-    const built = jobs.map(({ name, args }) => this.build(name, args ?? null, now));
+    const built = jobs.map(({ name, args }) => this.build(name, args ?? null, now, undefined, trace));
     const chunks = bulkChunks(built, BULK_CHUNK);
     const written: Job[] = [];
     for (let first = 0; first < chunks.length; ) {
@@ -159,10 +170,14 @@ export class Enqueuer {
   }
 
   /** Put a job on the scheduled set to run `seconds` from now. */
-  async enqueueIn(name: string, seconds: number, args: JobArgs | null = {}): Promise<ScheduledJob> {
+  enqueueIn(name: string, seconds: number, args: JobArgs | null = {}): Promise<ScheduledJob> {
+    return traceEnqueue(() => ({ names: [name], count: 1 }), (trace) => this.enqueueInNow(name, seconds, args, trace));
+  }
+
+  private async enqueueInNow(name: string, seconds: number, args: JobArgs | null, trace: TraceContext | undefined): Promise<ScheduledJob> {
     const now = epochSeconds(this.clock);
     const runAt = now + validateDelay(seconds);
-    const { job, bytes } = this.build(name, args, now);
+    const { job, bytes } = this.build(name, args, now, undefined, trace);
     const pipe = this.redis.pipeline().zadd(scheduledKey(this.prefix), runAt, bytes);
     const registering = this.namesToRegister([name]);
     if (registering.length > 0) pipe.sadd(knownJobsKey(this.prefix), ...registering);
@@ -204,19 +219,34 @@ export class Enqueuer {
     await closeConnection(this.connection);
   }
 
-  private async enqueueUniqueAt(
+  private enqueueUniqueAt(
     name: string,
     args: JobArgs | null,
     keyMap: JobArgs | null,
     delay: number | undefined,
     byKey: boolean,
   ): Promise<ScheduledJob | null> {
+    return traceEnqueue(
+      () => ({ names: [name], count: 1 }),
+      (trace) => this.enqueueUniqueNow(name, args, keyMap, delay, byKey, trace),
+      (result) => result === null,
+    );
+  }
+
+  private async enqueueUniqueNow(
+    name: string,
+    args: JobArgs | null,
+    keyMap: JobArgs | null,
+    delay: number | undefined,
+    byKey: boolean,
+    trace: TraceContext | undefined,
+  ): Promise<ScheduledJob | null> {
     validateJobName(name);
     validateArgs(args, 'args'); // before the key map: for by-args calls they are the same value
     validateArgs(keyMap, 'key map');
     const now = epochSeconds(this.clock);
     const marker = uniqueKey(this.prefix, name, encodeUniqueKeyMap(keyMap));
-    const { job, bytes } = this.build(name, args, now, marker);
+    const { job, bytes } = this.build(name, args, now, marker, trace);
     const runAt = delay === undefined ? undefined : now + delay;
     const pipe = this.redis.pipeline();
     const registering = this.namesToRegister([name]);
@@ -238,7 +268,7 @@ export class Enqueuer {
     return { runAt: runAt ?? now, job };
   }
 
-  private build(name: string, args: JobArgs | null, now: number, unique?: string): { job: Job; bytes: string } {
+  private build(name: string, args: JobArgs | null, now: number, unique?: string, trace?: TraceContext): { job: Job; bytes: string } {
     validateJobName(name);
     validateArgs(args, 'args');
     const job: Job = {
@@ -250,6 +280,7 @@ export class Enqueuer {
       ...(unique !== undefined ? { uniqueKey: unique } : {}),
       fails: 0,
     };
+    if (trace) job.trace = trace;
     const bytes = encodeJob(job);
     if (Buffer.byteLength(bytes) > this.maxJobBytes) {
       throw new InvalidArgumentError(

@@ -21,7 +21,7 @@ import { Observer } from './observer.js';
 import { PeriodicEnqueuer, type PeriodicJob } from './periodic-enqueuer.js';
 import { parseCronSpec } from './periodic-schedule.js';
 import type { PoolContext } from './pool-context.js';
-import { closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { checkNamespaceFits, closeConnection, isCluster, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import { Requeuer } from './requeuer.js';
 import { validateJobName } from '../codec/validation.js';
@@ -191,6 +191,13 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     this.state = 'starting';
     const connection = openConnection(this.options.redis);
     this.connection = connection;
+    try {
+      checkNamespaceFits(connection.redis, this.prefix);
+    } catch (error) {
+      this.state = 'new';
+      await closeConnection(connection);
+      throw error;
+    }
     const { redis } = connection;
     const ctx: PoolContext = {
       redis,
@@ -269,7 +276,10 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       canJudge: () => heartbeater.steady(),
       onReaped,
     });
-    const presenceMs = this.options.presenceIntervalMs ?? 1000;
+    // PUBSUB NUMSUB counts the subscribers of one cluster node only: on a
+    // cluster, pools would take each other for dead. The heartbeat rule alone
+    // finds dead pools there.
+    const presenceMs = isCluster(redis) ? 0 : (this.options.presenceIntervalMs ?? 1000);
     const presence =
       presenceMs > 0
         ? new PresenceWatcher(ctx, { intervalMs: presenceMs, connectedForMs: () => performance.now() - this.connectedSinceMs, onReaped })
