@@ -169,7 +169,7 @@ describe('work top views', () => {
     await press('/', 'b', 'e', KEY.enter);
     await waitFor(() => !frame().includes('alpha') && frame().includes('beta'), { message: 'filtered view' });
     await press('?');
-    await screenShows('Retry every dead job (asks first)');
+    await screenShows('Filter the rows by name (Enter keeps it, Esc clears it)');
     await press(KEY.escape);
     await screenShows('beta');
   });

@@ -21,9 +21,10 @@ describe('screen layout', () => {
   });
 
   it('names every view in the tabs when they fit, else only the current one', () => {
-    expect(tabLabels(79, 'dead').join('')).toBe(' 1 Overview  2 Queues  3 Pools  4 Workers  5 Retry  6 Scheduled  7 Dead ');
+    expect(tabLabels(119, 'dead').join('')).toBe(' 1 Overview  2 Queues  3 Pools  4 Workers  5 Retry  6 Scheduled  7 Dead  8 Stats ');
+    expect(tabLabels(79, 'dead').join('')).toBe(' 1 Overview 2 Queues 3 Pools 4 Workers 5 Retry 6 Scheduled 7 Dead 8 Stats ');
     const narrow = tabLabels(59, 'workers');
-    expect(narrow.join('')).toBe(' 1  2  3  4 Workers  5  6  7 ');
+    expect(narrow.join('')).toBe(' 1  2  3  4 Workers  5  6  7  8 ');
     expect(textWidth(narrow.join(''))).toBeLessThanOrEqual(59);
   });
 

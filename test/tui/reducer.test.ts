@@ -42,6 +42,8 @@ describe('reducer', () => {
     s = run(s, cmd('next-view'));
     expect(s.view).toBe('queues');
     s = run(s, cmd('prev-view'), cmd('prev-view'));
+    expect(s.view).toBe('stats');
+    s = run(s, cmd('prev-view'));
     expect(s.view).toBe('dead');
     s = run(s, cmd('go-view', '3'));
     expect(s.view).toBe('pools');
@@ -71,10 +73,10 @@ describe('reducer', () => {
 
   it('opens the selected job and goes back with Esc', () => {
     let s = run(initialState({ view: 'dead' }), { type: 'snapshot', snapshot: snapshot() }, cmd('down'), cmd('open'));
-    expect(s.detail?.id).toBe('id1');
+    expect(s.detail?.where === 'dead' && s.detail.entry.id).toBe('id1');
     expect(selectedJob(s)?.id).toBe('id1');
     s = run(s, cmd('down'));
-    expect(s.detail?.id).toBe('id1'); // navigation is frozen while a job is open
+    expect(s.detail?.where === 'dead' && s.detail.entry.id).toBe('id1'); // navigation is frozen while a job is open
     s = run(s, cmd('back'));
     expect(s.detail).toBeUndefined();
   });
@@ -176,14 +178,14 @@ describe('keymap', () => {
   });
 
   it('keeps the footer within 80 columns in every view', () => {
-    for (const view of ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead'] as const) {
+    for (const view of ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead', 'stats'] as const) {
       const line = footerBindings(view).map((b) => `${b.keys} ${b.label}`).join('  ');
       expect(line.length, view).toBeLessThanOrEqual(79);
     }
   });
 
   it('marks every key that changes Redis, and a read-only footer leaves them out', () => {
-    expect(KEYMAP.filter((b) => b.acts).map((b) => b.keys).sort()).toEqual(['D', 'R', 'd', 'p', 'r']);
+    expect(KEYMAP.filter((b) => b.acts).map((b) => b.keys).sort()).toEqual(['D', 'P', 'R', 'd', 'n', 'p', 'r']);
     expect(footerBindings('dead', 'list', true).map((b) => b.keys)).toEqual(['q', '?', 'Enter', '/']);
     expect(footerBindings('queues', 'list', true).some((b) => b.acts)).toBe(false);
   });

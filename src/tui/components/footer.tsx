@@ -6,8 +6,8 @@ import React from 'react';
 import { oneLine } from '../../support/columns.js';
 import { fit, textWidth } from '../../support/fit.js';
 import { footerBindings } from '../keymap.js';
+import { confirmMessage } from '../state/confirm.js';
 import { flow } from '../state/layout.js';
-import { confirmMessage } from '../state/overlay.js';
 import { modeOf } from '../state/reducer.js';
 import type { TopState } from '../state/types.js';
 
@@ -21,18 +21,33 @@ const HINT_GAP = 2;
 
 const line = (text: string, width: number) => fit(oneLine(text, width), width);
 
+/** The prompt being typed, its end kept in view when it is longer than the line. */
+function promptLine(prefix: string, text: string, help: string, width: number): string {
+  const full = `${prefix}${oneLine(text, 4 * width)}▏ ${help}`;
+  if (textWidth(full) <= width) return full;
+  const tail = `${oneLine(text, width)}▏`;
+  return `${prefix}…${tail.slice(Math.max(0, tail.length - (width - prefix.length - 2)))}`;
+}
+
 export function Footer({ state, width, color }: FooterProps): React.ReactElement {
   let status: React.ReactElement;
+  const n = (x: number) => x.toLocaleString('en-US');
   if (state.confirm) {
     status = (
       <Text bold inverse {...(color ? { color: 'yellow' } : {})}>
-        {fit(confirmMessage(state.confirm.action, width), width)}
+        {fit(oneLine(confirmMessage(state.confirm.action, width, state.confirm.typed), width), width)}
       </Text>
     );
+  } else if (state.prompt) {
+    const [prefix, help] = state.prompt.kind === 'search' ? ['/', '(Enter search, Esc cancel)'] : [':', '(Enter run, Esc cancel)'];
+    status = <Text>{fit(promptLine(prefix, state.prompt.text, help, width), width)}</Text>;
   } else if (state.filtering) {
     status = <Text>{line(`/${state.filter}▏ (Enter keep, Esc clear)`, width)}</Text>;
   } else if (state.connection === 'disconnected' && state.lastError) {
     status = <Text {...(color ? { color: 'red' } : {})}>{line(`Redis: ${state.lastError}`, width)}</Text>;
+  } else if (state.task) {
+    const { label, done, total } = state.task;
+    status = <Text {...(color ? { color: 'yellow' } : {})}>{line(`${label}: ${n(done)} of ${n(total)} looked at · Esc stops`, width)}</Text>;
   } else if (state.status) {
     status = <Text {...(color && state.status.error ? { color: 'red' } : {})}>{line(state.status.text, width)}</Text>;
   } else {

@@ -1,10 +1,16 @@
-// Retry, Scheduled and Dead share one paged table; Enter opens a job in full.
+// Retry, Scheduled and Dead share one table: a page of the set, or the
+// matches of a search of the whole set with how far it got. Enter opens a job.
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { JobEntry } from '../../engine/client/client.js';
+import { oneLine } from '../../support/columns.js';
+import { fit } from '../../support/fit.js';
+import { describeQuery } from '../state/query.js';
+import { listedJobs } from '../state/rows.js';
+import { searchLine, searchOf } from '../state/search.js';
 import type { SetView } from '../state/types.js';
-import { formatAge, jobRows, pageCount } from '../state/view-model.js';
-import type { ViewProps } from './list-views.js';
+import { formatAge, pageCount } from '../state/view-model.js';
+import { marked, type ViewProps } from './list-views.js';
 import { Table, type Column } from './table.js';
 
 const WHEN: Record<SetView, string> = { retry: 'Retry in', scheduled: 'Runs in', dead: 'Died' };
@@ -26,19 +32,23 @@ interface Props extends ViewProps {
 
 export function JobSetView({ state, set, nowSeconds, width, height, color }: Props): React.ReactElement {
   const total = state.snapshot?.counts[set] ?? 0;
-  const page = state.pages[set];
+  const search = searchOf(state, set);
+  const rows = listedJobs(state, set);
+  let empty: string;
+  let bottom: string;
+  if (search) {
+    empty = search.status === 'running' ? 'searching…' : `no ${set} jobs match`;
+    bottom = `/${describeQuery(search.query)}: ${searchLine(search)}`;
+  } else {
+    empty = state.snapshot?.page?.set === set ? `no ${set} jobs` : 'loading…';
+    bottom = `page ${state.pages[set]} of ${pageCount(total)} · ${total} ${set} jobs · ←/→ pages · / searches all`;
+  }
   return (
     <Box flexDirection="column">
-      <Table
-        columns={columns(set, nowSeconds)}
-        rows={jobRows(state.snapshot, set, state.filter)}
-        selected={state.selected[set]}
-        width={width}
-        height={height - 1}
-        color={color}
-        empty={state.snapshot?.page?.set === set ? `no ${set} jobs${state.filter ? ' match the filter on this page' : ''}` : 'loading…'}
-      />
-      <Text dimColor wrap="truncate">{`page ${page} of ${pageCount(total)} · ${total} ${set} jobs · ←/→ pages`}</Text>
+      <Table columns={marked(columns(set, nowSeconds), state)} rows={rows} selected={state.selected[set]} width={width} height={height - 1} color={color} empty={empty} />
+      <Text dimColor {...(color && search?.status === 'failed' ? { color: 'red' } : {})}>
+        {fit(oneLine(bottom, width), width)}
+      </Text>
     </Box>
   );
 }

@@ -1,8 +1,15 @@
-// Queues, pools and workers: each a table over its view-model rows. The
-// column lists are shared with the overview, which shows fewer rows of each.
+// Queues, pools and workers: each a table over its listed rows (filtered and
+// sorted, state/rows.ts). The column lists are shared with the overview,
+// which shows fewer rows of each. A queue opened with Enter lists its jobs.
+import { Box, Text } from 'ink';
 import React from 'react';
+import type { QueuedEntry } from '../../engine/client/client.js';
+import { oneLine } from '../../support/columns.js';
+import { fit } from '../../support/fit.js';
+import { currentSort, listedPools, listedQueueJobs, listedQueues, listedWorkers } from '../state/rows.js';
+import { markSorted } from '../state/sort.js';
 import type { TopState } from '../state/types.js';
-import { formatAge, formatRate, poolRows, queueRows, workerRows, type PoolRow, type QueueRow, type WorkerRow } from '../state/view-model.js';
+import { formatAge, formatRate, pageCount, type PoolRow, type QueueRow, type WorkerRow } from '../state/view-model.js';
 import { Table, type Column } from './table.js';
 
 export interface ViewProps {
@@ -46,11 +53,27 @@ export const workerColumns: Column<WorkerRow>[] = [
   { title: 'Age', cell: (w) => (w.checkinAge === undefined ? '' : formatAge(w.checkinAge)), align: 'right', rank: 5 },
 ];
 
-export function QueuesView({ state, width, height, color }: ViewProps): React.ReactElement {
+const queuedColumns = (nowSeconds: number): Column<QueuedEntry>[] => [
+  { title: 'Ahead', cell: (j) => String(j.ahead), align: 'right', rank: 6 },
+  { title: 'ID', cell: (j) => (j.invalid ? '' : j.id), cut: 'middle', min: 24, rank: 8 },
+  { title: 'Waiting', cell: (j) => (j.invalid ? '' : formatAge(nowSeconds - j.enqueuedAt)), align: 'right', rank: 7 },
+  { title: 'Fails', cell: (j) => String(j.fails ?? 0), align: 'right', rank: 4 },
+  { title: 'Args', cell: (j) => (j.invalid ? (j.invalid ?? '') : (JSON.stringify(j.args) ?? 'null')), min: 12, rank: 5, color: (j) => (j.invalid ? 'red' : undefined) },
+];
+
+/** The columns with the one the list is sorted by marked ↓ or ↑. */
+export function marked<Row>(columns: readonly Column<Row>[], state: TopState): Column<Row>[] {
+  const key = currentSort(state);
+  return columns.map((c) => ({ ...c, title: markSorted(c.title, key) }));
+}
+
+export function QueuesView(props: ViewProps): React.ReactElement {
+  const { state, width, height, color } = props;
+  if (state.queueJobs) return <QueueJobsView {...props} />;
   return (
     <Table
-      columns={queueColumns}
-      rows={queueRows(state.snapshot, state.history, state.filter)}
+      columns={marked(queueColumns, state)}
+      rows={listedQueues(state)}
       selected={state.selected.queues}
       width={width}
       height={height}
@@ -60,11 +83,34 @@ export function QueuesView({ state, width, height, color }: ViewProps): React.Re
   );
 }
 
+/** One queue's jobs, next to be taken first, paged. */
+function QueueJobsView({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
+  const opened = state.queueJobs!;
+  const loaded = state.snapshot?.queuePage?.jobName === opened.jobName ? state.snapshot.queuePage : undefined;
+  const total = loaded?.result.count ?? 0;
+  const queue = state.snapshot?.queues.find((q) => q.jobName === opened.jobName);
+  const title = `${oneLine(opened.jobName, width)}: ${total} waiting${queue?.paused ? ' (paused)' : ''} · next to be taken first · page ${opened.page} of ${pageCount(total)} · Esc back`;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{fit(title, width)}</Text>
+      <Table
+        columns={queuedColumns(nowSeconds)}
+        rows={listedQueueJobs(state)}
+        selected={opened.selected}
+        width={width}
+        height={height - 1}
+        color={color}
+        empty={loaded ? 'the queue is empty' : 'loading…'}
+      />
+    </Box>
+  );
+}
+
 export function PoolsView({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
   return (
     <Table
-      columns={poolColumns}
-      rows={poolRows(state.snapshot, state.filter, nowSeconds)}
+      columns={marked(poolColumns, state)}
+      rows={listedPools(state, nowSeconds)}
       selected={state.selected.pools}
       width={width}
       height={height}
@@ -77,8 +123,8 @@ export function PoolsView({ state, nowSeconds, width, height, color }: ViewProps
 export function WorkersView({ state, nowSeconds, width, height, color }: ViewProps): React.ReactElement {
   return (
     <Table
-      columns={workerColumns}
-      rows={workerRows(state.snapshot, state.filter, nowSeconds)}
+      columns={marked(workerColumns, state)}
+      rows={listedWorkers(state, nowSeconds)}
       selected={state.selected.workers}
       width={width}
       height={height}

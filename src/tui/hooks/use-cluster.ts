@@ -36,7 +36,7 @@ export function useCluster(
       cancelled = true;
       if (timer) clearTimeout(timer);
     };
-  }, [client, intervalMs, dispatch, now, request.set, request.page, generation]);
+  }, [client, intervalMs, dispatch, now, request.set, request.page, request.queue?.jobName, request.queue?.page, request.stats, generation]);
 
   return useCallback(() => setGeneration((g) => g + 1), []);
 }

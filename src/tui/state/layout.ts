@@ -19,10 +19,12 @@ export function frameOf({ columns, rows }: Viewport): Frame {
   return { width: Math.max(20, columns - 1), bodyHeight: Math.max(3, rows - 1 - HEADER_LINES - FOOTER_LINES) };
 }
 
-/** The view tabs: full titles when they fit, else numbers with only the current view named. */
+/** The view tabs: full titles when they fit (spaced, then tight), else numbers with only the current view named. */
 export function tabLabels(width: number, current: View): string[] {
   const full = VIEWS.map((view, i) => ` ${i + 1} ${VIEW_TITLES[view]} `);
   if (textWidth(full.join('')) <= width) return full;
+  const tight = VIEWS.map((view, i) => `${i === 0 ? ' ' : ''}${i + 1} ${VIEW_TITLES[view]} `);
+  if (textWidth(tight.join('')) <= width) return tight;
   return VIEWS.map((view, i) => (view === current ? ` ${i + 1} ${VIEW_TITLES[view]} ` : ` ${i + 1} `));
 }
 

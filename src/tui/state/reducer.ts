@@ -1,19 +1,47 @@
 // The console's state machine: (state, action) -> state, pure. Side effects
 // (Redis reads and writes) happen in hooks, which report back with actions.
 import { bindingFor, type CommandId } from '../keymap.js';
+import { typedAnswer } from './confirm.js';
 import { frameOf } from './layout.js';
 import { maxScroll } from './overlay.js';
-import { appendSample, jobRows, pageCount, rowCount, sampleOf } from './view-model.js';
-import { isSetView, VIEWS, type ClusterSnapshot, type ConfirmAction, type Mode, type SetView, type TopState, type View, type Viewport } from './types.js';
+import { describeQuery } from './query.js';
+import { currentSort, listedJobs, listedQueueJobs, listedQueues, rowCount } from './rows.js';
+import { searchOf, searchReducer, type SearchAction } from './search.js';
+import { emptyObserved, observe } from './stats.js';
+import {
+  isSetView,
+  VIEWS,
+  type ClusterSnapshot,
+  type ConfirmAction,
+  type DetailTarget,
+  type Mode,
+  type SetView,
+  type TaskState,
+  type TopState,
+  type View,
+  type Viewport,
+} from './types.js';
+import { appendSample, pageCount, sampleOf } from './view-model.js';
 
 export type TopAction =
   | { type: 'snapshot'; snapshot: ClusterSnapshot }
   | { type: 'fetch-failed'; error: string }
   | { type: 'command'; command: CommandId; input?: string }
   | { type: 'filter-key'; input: string; backspace?: boolean; done?: boolean; cancel?: boolean }
+  | { type: 'prompt-open'; kind: 'search' | 'command'; text?: string }
+  | { type: 'prompt-key'; input: string; backspace?: boolean; cancel?: boolean }
+  | { type: 'confirm-key'; input: string; backspace?: boolean }
   | { type: 'confirm-closed' }
+  | { type: 'ask'; action: ConfirmAction }
+  | { type: 'open-detail'; target: DetailTarget }
+  | { type: 'detail-lookup'; jobId: string; lookup: string; job?: Extract<DetailTarget, { where: 'in-progress' }>['job'] }
+  | { type: 'go'; view: View }
+  | { type: 'open-queue'; jobName: string }
+  | { type: 'task'; task: TaskState | undefined }
+  | { type: 'switched' }
   | { type: 'viewport'; viewport: Viewport }
-  | { type: 'status'; text: string; error?: boolean; at: number };
+  | { type: 'status'; text: string; error?: boolean; at: number }
+  | SearchAction;
 
 export interface StartOptions {
   view?: View;
@@ -29,10 +57,15 @@ export function initialState({ view = 'overview', readOnly = false, viewport = {
     pages: { retry: 1, scheduled: 1, dead: 1 },
     filter: '',
     filtering: false,
+    prompt: undefined,
+    search: undefined,
+    queueJobs: undefined,
+    sort: { ...zero },
     help: false,
     detail: undefined,
     scroll: 0,
     confirm: undefined,
+    task: undefined,
     readOnly,
     viewport,
     status: undefined,
@@ -40,6 +73,7 @@ export function initialState({ view = 'overview', readOnly = false, viewport = {
     lastError: undefined,
     snapshot: undefined,
     history: [],
+    observed: emptyObserved(),
   };
 }
 
@@ -50,6 +84,7 @@ export function reducer(state: TopState, action: TopAction): TopState {
         ...state,
         snapshot: action.snapshot,
         history: appendSample(state.history, sampleOf(action.snapshot)),
+        observed: observe(state.observed, action.snapshot),
         connection: 'connected',
         lastError: undefined,
       });
@@ -59,12 +94,46 @@ export function reducer(state: TopState, action: TopAction): TopState {
       return { ...state, status: { text: action.text, error: action.error ?? false, at: action.at } };
     case 'confirm-closed':
       return { ...state, confirm: undefined };
+    case 'ask':
+      return { ...state, confirm: { action: action.action, typed: '' } };
+    case 'confirm-key': {
+      if (!state.confirm) return state;
+      const typed = action.backspace ? state.confirm.typed.slice(0, -1) : state.confirm.typed + action.input;
+      return { ...state, confirm: { ...state.confirm, typed } };
+    }
     case 'viewport':
       return clampScroll({ ...state, viewport: action.viewport });
     case 'filter-key':
       return filterKey(state, action);
+    case 'prompt-open':
+      return { ...state, prompt: { kind: action.kind, text: action.text ?? '' } };
+    case 'prompt-key': {
+      if (!state.prompt) return state;
+      if (action.cancel) return { ...state, prompt: undefined };
+      return { ...state, prompt: { ...state.prompt, text: action.backspace ? state.prompt.text.slice(0, -1) : state.prompt.text + action.input } };
+    }
+    case 'open-detail':
+      return { ...state, detail: action.target, scroll: 0, help: false };
+    case 'detail-lookup': {
+      const detail = state.detail;
+      if (detail?.where !== 'in-progress' || detail.worker.jobId !== action.jobId) return state;
+      return { ...state, detail: { ...detail, lookup: action.lookup, ...(action.job ? { job: action.job } : {}) } };
+    }
+    case 'go':
+      return switchView(state, action.view);
+    case 'open-queue':
+      return { ...switchView(state, 'queues'), queueJobs: { jobName: action.jobName, page: 1, selected: 0 } };
+    case 'task':
+      return { ...state, task: action.task };
+    case 'switched': {
+      // Another Redis or namespace: nothing read from the last one still holds.
+      const fresh = initialState({ view: state.view, readOnly: state.readOnly, viewport: state.viewport });
+      return { ...fresh, sort: state.sort, status: state.status };
+    }
     case 'command':
       return command(state, action.command, action.input ?? '');
+    default:
+      return clampSelection(searchReducer(state, action));
   }
 }
 
@@ -82,6 +151,13 @@ export function modeOf(state: Pick<TopState, 'confirm' | 'help' | 'detail'>): Mo
   if (state.detail) return 'detail';
   return 'list';
 }
+
+/** The answer typed so far is the one asked for. */
+export function typedRight(state: Pick<TopState, 'confirm'>): boolean {
+  return state.confirm !== undefined && state.confirm.typed === typedAnswer(state.confirm.action);
+}
+
+const status = (state: TopState, text: string, error = false): TopState => ({ ...state, status: { text, error, at: state.snapshot?.at ?? 0 } });
 
 function command(state: TopState, id: CommandId, input: string): TopState {
   const mode = modeOf(state);
@@ -110,22 +186,30 @@ function command(state: TopState, id: CommandId, input: string): TopState {
     case 'next-page':
     case 'prev-page':
       return turnPage(state, id === 'next-page' ? 1 : -1);
-    case 'open': {
-      if (!isSetView(state.view)) return state;
-      const job = jobRows(state.snapshot, state.view, state.filter)[state.selected[state.view]];
-      return job ? { ...state, detail: job, scroll: 0 } : state;
-    }
+    case 'open':
+      return open(state);
     case 'back':
-      if (state.help) return { ...state, help: false, scroll: 0 };
-      if (state.detail) return { ...state, detail: undefined, scroll: 0 };
-      if (state.filter) return clampSelection({ ...state, filter: '' });
-      return state;
+      return back(state);
     case 'filter':
       return { ...state, filtering: true };
+    case 'search':
+      return { ...state, prompt: { kind: 'search', text: isSetView(state.view) ? (searchOf(state, state.view)?.input ?? '') : '' } };
+    case 'command':
+      return { ...state, prompt: { kind: 'command', text: '' } };
+    case 'sort': {
+      const sort = { ...state.sort, [state.view]: state.sort[state.view] + 1 };
+      const next = { ...state, sort, selected: { ...state.selected, [state.view]: 0 } };
+      return status(next, `sorted ${currentSort(next)?.label ?? 'in the usual order'}`);
+    }
     case 'retry-job': {
       const target = selectedJob(state);
       if (!target || state.view !== 'dead') return state;
       return ask(state, { kind: 'retry-job', id: target.id, name: target.name });
+    }
+    case 'run-now': {
+      const target = selectedJob(state);
+      if (!target || (state.view !== 'retry' && state.view !== 'scheduled')) return state;
+      return ask(state, { kind: 'run-now', set: state.view, id: target.id, name: target.name });
     }
     case 'delete-job': {
       const target = selectedJob(state);
@@ -133,9 +217,13 @@ function command(state: TopState, id: CommandId, input: string): TopState {
       return ask(state, { kind: 'delete-job', set: state.view, id: target.id, name: target.name });
     }
     case 'retry-all-dead':
-      return ask(state, { kind: 'retry-all-dead', count: state.snapshot?.counts.dead ?? 0 });
     case 'delete-all-dead':
-      return ask(state, { kind: 'delete-all-dead', count: state.snapshot?.counts.dead ?? 0 });
+      return bulk(state, id);
+    case 'purge-queue': {
+      if (state.queueJobs) return purge(state, state.queueJobs.jobName);
+      const queue = listedQueues(state)[state.selected.queues];
+      return queue ? purge(state, queue.jobName) : state;
+    }
     // Pause and quit are carried out by the input hook; nothing changes here.
     case 'pause':
     case 'quit':
@@ -143,8 +231,49 @@ function command(state: TopState, id: CommandId, input: string): TopState {
   }
 }
 
+function purge(state: TopState, jobName: string): TopState {
+  const count = state.snapshot?.queues.find((q) => q.jobName === jobName)?.count ?? 0;
+  return ask(state, { kind: 'purge-queue', jobName, count });
+}
+
+/** R and D: every dead job, or every match of a finished search of the dead set. */
+function bulk(state: TopState, id: 'retry-all-dead' | 'delete-all-dead'): TopState {
+  const search = searchOf(state, 'dead');
+  if (!search) return ask(state, { kind: id, count: state.snapshot?.counts.dead ?? 0 });
+  const verb = id === 'retry-all-dead' ? 'retry' : 'delete';
+  if (search.status !== 'done') return status(state, `the search is not finished: let it finish (/ and Enter runs it again) before you ${verb} its matches`, true);
+  if (search.matchCount === 0) return status(state, `no dead jobs match ${describeQuery(search.query)}: nothing to ${verb}`);
+  return ask(state, { kind: id === 'retry-all-dead' ? 'retry-matches' : 'delete-matches', count: search.matchCount, query: search.query });
+}
+
+function open(state: TopState): TopState {
+  if (state.view === 'queues') {
+    if (!state.queueJobs) {
+      const queue = listedQueues(state)[state.selected.queues];
+      return queue ? { ...state, queueJobs: { jobName: queue.jobName, page: 1, selected: 0 } } : state;
+    }
+    const entry = listedQueueJobs(state)[state.queueJobs.selected];
+    return entry ? { ...state, detail: { where: 'queued', jobName: state.queueJobs.jobName, entry }, scroll: 0 } : state;
+  }
+  if (!isSetView(state.view)) return state;
+  const entry = listedJobs(state, state.view)[state.selected[state.view]];
+  return entry ? { ...state, detail: { where: state.view, entry }, scroll: 0 } : state;
+}
+
+/** Esc: closes what is on top, one thing at a time; stops a running search before clearing it. */
+function back(state: TopState): TopState {
+  if (state.help) return { ...state, help: false, scroll: 0 };
+  if (state.detail) return { ...state, detail: undefined, scroll: 0 };
+  if (state.view === 'queues' && state.queueJobs) return { ...state, queueJobs: undefined };
+  if (isSetView(state.view) && searchOf(state, state.view)) {
+    return reducer(state, { type: state.search?.status === 'running' ? 'search-stop' : 'search-clear' });
+  }
+  if (state.filter) return clampSelection({ ...state, filter: '' });
+  return state;
+}
+
 function ask(state: TopState, action: ConfirmAction): TopState {
-  return { ...state, confirm: { action } };
+  return { ...state, confirm: { action, typed: '' } };
 }
 
 function scrollBy(state: TopState, delta: number): TopState {
@@ -157,19 +286,31 @@ function clampScroll(state: TopState): TopState {
 }
 
 function switchView(state: TopState, view: View): TopState {
-  return { ...state, view, filter: '', filtering: false, detail: undefined, help: false, scroll: 0 };
+  return { ...state, view, filter: '', filtering: false, prompt: undefined, detail: undefined, help: false, scroll: 0 };
 }
 
+const nowOf = (state: TopState) => (state.snapshot?.at ?? 0) / 1000;
+
 function moveSelection(state: TopState, delta: number): TopState {
-  const count = rowCount(state, state.view, (state.snapshot?.at ?? 0) / 1000);
-  const current = state.selected[state.view];
-  const next = Math.max(0, Math.min(count - 1, current + delta));
+  const count = rowCount(state, state.view, nowOf(state));
+  if (state.view === 'queues' && state.queueJobs) {
+    const selected = Math.max(0, Math.min(count - 1, state.queueJobs.selected + delta));
+    return { ...state, queueJobs: { ...state.queueJobs, selected } };
+  }
+  const next = Math.max(0, Math.min(count - 1, state.selected[state.view] + delta));
   return { ...state, selected: { ...state.selected, [state.view]: Math.max(0, next) } };
 }
 
 function turnPage(state: TopState, delta: number): TopState {
+  if (state.view === 'queues' && state.queueJobs) {
+    const total = state.snapshot?.queuePage?.result.count ?? 0;
+    const page = Math.max(1, Math.min(pageCount(total), state.queueJobs.page + delta));
+    return page === state.queueJobs.page ? state : { ...state, queueJobs: { ...state.queueJobs, page, selected: 0 } };
+  }
   if (!isSetView(state.view)) return state;
   const set: SetView = state.view;
+  // A search's matches are one list: a page key moves the selection a screen at a time.
+  if (searchOf(state, set)) return moveSelection(state, delta * Math.max(1, frameOf(state.viewport).bodyHeight - 3));
   const total = state.snapshot?.counts[set] ?? 0;
   const page = Math.max(1, Math.min(pageCount(total), state.pages[set] + delta));
   if (page === state.pages[set]) return state;
@@ -179,9 +320,9 @@ function turnPage(state: TopState, delta: number): TopState {
 function clampSelection(state: TopState): TopState {
   const selected = { ...state.selected };
   let changed = false;
-  const now = (state.snapshot?.at ?? 0) / 1000;
+  const now = nowOf(state);
   for (const view of VIEWS) {
-    const max = Math.max(0, rowCount(state, view, now) - 1);
+    const max = Math.max(0, rowCount({ ...state, queueJobs: undefined }, view, now) - 1);
     if (selected[view] > max) {
       selected[view] = max;
       changed = true;
@@ -195,13 +336,27 @@ function clampSelection(state: TopState): TopState {
       changed = true;
     }
   }
-  return changed ? { ...state, selected, pages } : state;
+  let queueJobs = state.queueJobs;
+  if (queueJobs) {
+    const page = state.snapshot?.queuePage;
+    const lastPage = page?.jobName === queueJobs.jobName ? pageCount(page.result.count) : queueJobs.page;
+    const rows = listedQueueJobs(state).length;
+    const fixed = { ...queueJobs, page: Math.min(queueJobs.page, lastPage), selected: Math.min(queueJobs.selected, Math.max(0, rows - 1)) };
+    if (fixed.page !== queueJobs.page || (rows > 0 && fixed.selected !== queueJobs.selected)) {
+      queueJobs = fixed;
+      changed = true;
+    }
+  }
+  return changed ? { ...state, selected, pages, queueJobs } : state;
 }
 
-/** The job under the selection in a set view (or the open one). */
+/** The job under the selection in a set view (or the open one, when it is in a set). */
 export function selectedJob(state: TopState): { name: string; id: string } | undefined {
-  if (state.detail && !state.detail.invalid) return state.detail;
+  if (state.detail) {
+    if (state.detail.where === 'queued' || state.detail.where === 'in-progress') return undefined;
+    return state.detail.entry.invalid ? undefined : state.detail.entry;
+  }
   if (!isSetView(state.view)) return undefined;
-  const job = jobRows(state.snapshot, state.view, state.filter)[state.selected[state.view]];
+  const job = listedJobs(state, state.view)[state.selected[state.view]];
   return job && !job.invalid ? job : undefined;
 }

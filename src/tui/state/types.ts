@@ -1,7 +1,21 @@
 // The console's data and UI state types.
-import type { JobEntry, JobPage, JobSetName, JobStats, PoolHeartbeat, QueueInfo, ServerInfo, WorkerObservation } from '../../engine/client/client.js';
+import type { Job } from '../../engine/codec/job.js';
+import type {
+  JobEntry,
+  JobPage,
+  JobQuery,
+  JobSetName,
+  JobStats,
+  PoolHeartbeat,
+  QueuedEntry,
+  QueueInfo,
+  QueuePage,
+  ServerInfo,
+  WorkerObservation,
+} from '../../engine/client/client.js';
+import type { ObservedStats, StatsSource } from './stats.js';
 
-export const VIEWS = ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead'] as const;
+export const VIEWS = ['overview', 'queues', 'pools', 'workers', 'retry', 'scheduled', 'dead', 'stats'] as const;
 export type View = (typeof VIEWS)[number];
 export type SetView = Extract<View, JobSetName>;
 
@@ -13,6 +27,7 @@ export const VIEW_TITLES: Record<View, string> = {
   retry: 'Retry',
   scheduled: 'Scheduled',
   dead: 'Dead',
+  stats: 'Stats',
 };
 
 export function isSetView(view: View): view is SetView {
@@ -30,6 +45,10 @@ export interface ClusterSnapshot {
   counts: Record<JobSetName, number>;
   /** The page of the set view on screen, if any. */
   page?: { set: JobSetName; number: number; result: JobPage };
+  /** The page of the queue opened on the queues view, if any. */
+  queuePage?: { jobName: string; number: number; result: QueuePage };
+  /** Durable per-minute counters, read only while the stats view is on screen and when there are any. */
+  durable?: StatsSource;
   server?: ServerInfo;
 }
 
@@ -41,15 +60,62 @@ export interface Sample {
   perQueue: Record<string, number>;
 }
 
-/** What a question in the footer will do on `y`; each names what it touches. */
+/** What a question in the footer will do on `y` (or once its answer is typed); each names what it touches. */
 export type ConfirmAction =
   | { kind: 'retry-all-dead'; count: number }
   | { kind: 'delete-all-dead'; count: number }
   | { kind: 'retry-job'; id: string; name: string }
-  | { kind: 'delete-job'; set: SetView; id: string; name: string };
+  | { kind: 'delete-job'; set: SetView; id: string; name: string }
+  | { kind: 'run-now'; set: Exclude<SetView, 'dead'>; id: string; name: string }
+  | { kind: 'retry-matches'; count: number; query: JobQuery }
+  | { kind: 'delete-matches'; count: number; query: JobQuery }
+  | { kind: 'purge-queue'; jobName: string; count: number };
 
 /** What has the keys: the view's rows, the help, an open job, or a question. */
 export type Mode = 'list' | 'help' | 'detail' | 'confirm';
+
+/** The job an open detail view shows, wherever it is. */
+export type DetailTarget =
+  | { where: SetView; entry: JobEntry }
+  | { where: 'queued'; jobName: string; entry: QueuedEntry }
+  | {
+      where: 'in-progress';
+      worker: WorkerObservation;
+      /** The job as its pool's in-progress list holds it, once looked up. */
+      job?: Job & { raw: string };
+      /** 'pending' while looking, 'found', 'missing' when it was gone, or the error. */
+      lookup: string;
+    };
+
+/** A search of a whole set: its matches so far and how far it got. */
+export interface SearchState {
+  /** Each search has its own number, so the steps of a stopped one are ignored. */
+  id: number;
+  set: SetView;
+  input: string;
+  query: JobQuery;
+  status: 'running' | 'done' | 'stopped' | 'failed';
+  done: number;
+  total: number;
+  /** The first matches, kept to show (up to MAX_KEPT_MATCHES). */
+  matches: JobEntry[];
+  /** Every match found, kept or not. */
+  matchCount: number;
+  error?: string;
+}
+
+/** A line being typed at the bottom: a search, a `:` command, or the answer to a typed question. */
+export interface Prompt {
+  kind: 'search' | 'command';
+  text: string;
+}
+
+/** A bulk action running in batches: what it is and how far it got (Esc stops it between batches). */
+export interface TaskState {
+  label: string;
+  done: number;
+  total: number;
+}
 
 export interface Viewport {
   columns: number;
@@ -62,11 +128,19 @@ export interface TopState {
   pages: Record<SetView, number>;
   filter: string;
   filtering: boolean;
+  prompt: Prompt | undefined;
+  search: SearchState | undefined;
+  /** The queue opened on the queues view (its jobs, paged). */
+  queueJobs: { jobName: string; page: number; selected: number } | undefined;
+  /** Per view, which of its orders `s` picked (0 = the usual one). */
+  sort: Record<View, number>;
   help: boolean;
-  detail: JobEntry | undefined;
+  detail: DetailTarget | undefined;
   /** First line shown of the help or the open job, when they are longer than the screen. */
   scroll: number;
-  confirm: { action: ConfirmAction } | undefined;
+  /** A question; `typed` is what was typed so far when it wants a typed answer. */
+  confirm: { action: ConfirmAction; typed: string } | undefined;
+  task: TaskState | undefined;
   /** Acting keys are off (--read-only, WORK_READ_ONLY=1). */
   readOnly: boolean;
   viewport: Viewport;
@@ -75,4 +149,6 @@ export interface TopState {
   lastError: string | undefined;
   snapshot: ClusterSnapshot | undefined;
   history: Sample[];
+  /** What this console saw since it opened, for the stats view. */
+  observed: ObservedStats;
 }

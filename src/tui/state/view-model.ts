@@ -2,7 +2,7 @@
 // views show. No React, no Redis; every age and rate here takes `now`.
 import type { JobEntry, PoolHeartbeat, QueueInfo, WorkerObservation } from '../../engine/client/client.js';
 import { formatAge } from '../../support/format.js';
-import type { ClusterSnapshot, Sample, SetView, TopState, View } from './types.js';
+import type { ClusterSnapshot, Sample, SetView } from './types.js';
 
 export { formatAge };
 
@@ -41,13 +41,25 @@ export function ratePerSecond(history: readonly Sample[], pick: (s: Sample) => n
 
 const BARS = '▁▂▃▄▅▆▇█';
 
+/** One bar per value, scaled to the largest (all lowest bars when every value is 0). */
+export function bars(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d / max) * (BARS.length - 1)))])).join('');
+}
+
+/** The values in `width` slots, adjacent ones summed (the last slot holds the newest), for a sparkline of a long series. */
+export function squeeze(values: readonly number[], width: number): number[] {
+  const per = Math.max(1, Math.ceil(values.length / Math.max(1, width)));
+  const out: number[] = [];
+  for (let end = values.length; end > 0 && out.length < width; end -= per) out.unshift(values.slice(Math.max(0, end - per), end).reduce((a, b) => a + b, 0));
+  return out;
+}
+
 /** A sparkline of the per-interval increases of a counter. */
 export function sparkline(history: readonly Sample[], pick: (s: Sample) => number, width = 12): string {
   const deltas: number[] = [];
   for (let i = 1; i < history.length; i++) deltas.push(Math.max(0, pick(history[i]!) - pick(history[i - 1]!)));
-  const recent = deltas.slice(-width);
-  const max = Math.max(0, ...recent);
-  return recent.map((d) => (max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((d / max) * (BARS.length - 1)))])).join('');
+  return bars(deltas.slice(-width));
 }
 
 export function formatRate(perSecond: number): string {
@@ -194,22 +206,6 @@ export function jobRows(snapshot: ClusterSnapshot | undefined, set: SetView, fil
 
 export function pageCount(total: number, pageSize = 20): number {
   return Math.max(1, Math.ceil(total / pageSize));
-}
-
-/** Number of selectable rows in a view, for keeping the selection in range. */
-export function rowCount(state: Pick<TopState, 'snapshot' | 'history' | 'filter'>, view: View, nowSeconds: number): number {
-  switch (view) {
-    case 'overview':
-      return 0;
-    case 'queues':
-      return queueRows(state.snapshot, state.history, state.filter).length;
-    case 'pools':
-      return poolRows(state.snapshot, state.filter, nowSeconds).length;
-    case 'workers':
-      return workerRows(state.snapshot, state.filter, nowSeconds).length;
-    default:
-      return jobRows(state.snapshot, view, state.filter).length;
-  }
 }
 
 /** The window of rows to draw so the selection stays visible in `height` lines. */
