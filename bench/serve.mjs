@@ -49,6 +49,8 @@ function post(agent, url, token, body) {
       },
     );
     req.on('error', reject);
+    // A server that stops answering fails the run instead of hanging the bench.
+    req.setTimeout(10_000, () => req.destroy(new Error('work serve did not answer within 10 s')));
     req.end(body);
   });
 }

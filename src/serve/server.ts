@@ -58,7 +58,7 @@ export function buildServer(options: ServeOptions): FastifyInstance {
     logger: false,
     bodyLimit,
     // Long enough for any job name, so a too-long one gets the engine's own message.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     // Bad JSON and the like come to the error handler below, in our words.
     return503OnClosing: true,
