@@ -48,6 +48,16 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   }
 }
 
+/** SIGTERM, then resolve once it has exited (at once if it already has). */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // A process killed by a signal has a signalCode and no exitCode; either way it is gone.
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 export interface TlsFiles {
   certFile: string;
   keyFile: string;
@@ -84,13 +94,7 @@ export async function startRedisServer(extraArgs: string[] = [], options: { port
       url: `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
       port,
       process: child,
-      stop: () =>
-        new Promise<void>((resolve) => {
-          // A process killed by a signal has a signalCode and no exitCode; either way it is gone.
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
+      stop: () => stopProcess(child),
     };
   }
   throw new Error(`could not start redis-server: ${String(lastError)}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServerHandle } from './private-redis.js';
+import { startRedisServer, stopProcess, type RedisServerHandle } from './private-redis.js';
 
 export interface SentinelHandle {
   /** redis+sentinel://127.0.0.1:s1,…/NAME */
@@ -84,12 +84,7 @@ async function startSentinel(config: string): Promise<RedisServerHandle> {
       url: `redis://127.0.0.1:${port}`,
       port,
       process: child,
-      stop: () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
+      stop: () => stopProcess(child),
     };
   }
   throw new Error('could not start a sentinel');
