@@ -13,11 +13,15 @@ export interface MetricsWindow {
   jobs: JobMetrics[];
 }
 
-/** Per job name over the last `seconds` (up to 30 days): one pipeline of HGETALLs. */
-export async function readMetrics(redis: Redis, prefix: string, seconds: number): Promise<MetricsWindow> {
+/**
+ * Per job name over the last `seconds` (up to 30 days): one pipeline of
+ * HGETALLs. `ended`: only minutes (hours) that have ended, whose counts no
+ * longer change.
+ */
+export async function readMetrics(redis: Redis, prefix: string, seconds: number, ended = false): Promise<MetricsWindow> {
   const [now] = await redis.time();
   const nowSeconds = Number(now);
-  const { unit, starts, minutes } = windowBuckets(nowSeconds, seconds);
+  const { unit, starts, minutes } = windowBuckets(nowSeconds, seconds, ended);
   const pipe = redis.pipeline();
   for (const start of starts) pipe.hgetall(unit === 'm' ? metricsMinuteKey(prefix, start) : metricsHourKey(prefix, start));
   const hashes = (await execOrThrow(pipe)) as Array<Record<string, string>>;

@@ -7,6 +7,7 @@ import { goCanonicalize, goJsonStringify, goObjectFromMembers, goQuote } from '.
 import { editTopLevel, foldKey, topLevelMembers } from './json-members.js';
 import { JsonSyntaxError, MAX_DEPTH, scanTopLevelObject, unquoteJsonText } from './json-text.js';
 import { firstInvalidUtf8, type RedisBytes } from './redis-bytes.js';
+import type { TraceContext } from '../tracing/trace-context.js';
 
 export interface Job {
   name: string;
@@ -18,6 +19,11 @@ export interface Job {
   fails: number;
   lastError?: string; // "err"
   failedAt?: number; // "failed_at"
+  /**
+   * work's "trace" (Go ignores it): the W3C trace context of the span that
+   * enqueued the job, written only when an OpenTelemetry SDK is set up.
+   */
+  trace?: TraceContext;
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -41,7 +47,25 @@ export function encodeJob(job: Job): string {
   if (job.fails !== 0) out += `,"fails":${int('fails', job.fails)}`;
   if (job.lastError) out += `,"err":${goQuote(job.lastError)}`;
   if (job.failedAt !== undefined && job.failedAt !== 0) out += `,"failed_at":${int('failed_at', job.failedAt)}`;
+  if (job.trace) out += `,"trace":${encodeTrace(job.trace)}`;
   return out + '}';
+}
+
+function encodeTrace(trace: TraceContext): string {
+  const state = trace.tracestate ? `,"tracestate":${goQuote(trace.tracestate)}` : '';
+  return `{"traceparent":${goQuote(trace.traceparent)}${state}}`;
+}
+
+/**
+ * The "trace" field read leniently: a value that is not an object with a
+ * string traceparent is ignored, never a reason to refuse the job (Go would
+ * run it).
+ */
+function readTrace(value: unknown): TraceContext | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { traceparent, tracestate } = value as Record<string, unknown>;
+  if (typeof traceparent !== 'string') return undefined;
+  return typeof tracestate === 'string' && tracestate !== '' ? { traceparent, tracestate } : { traceparent };
 }
 
 const invalid = (what: string): InvalidJobError => new InvalidJobError(`invalid job: ${what}`);
@@ -149,6 +173,10 @@ function decodeCommonJob(raw: string): Job | undefined {
   if (typeof uniqueKey === 'string') job.uniqueKey = uniqueKey;
   if (typeof err === 'string') job.lastError = err;
   if (typeof failedAt === 'number') job.failedAt = failedAt + 0;
+  if (record.trace !== undefined) {
+    const trace = readTrace(record.trace);
+    if (trace) job.trace = trace;
+  }
   return job;
 }
 
@@ -170,6 +198,12 @@ function decodeJobStrictly(raw: string): Job {
   }
   const job: Job = { name: '', id: '', enqueuedAt: 0, args: null, unique: false, fails: 0 };
   for (const { key, valueText } of members) {
+    if (key === 'trace') {
+      const trace = readTraceText(valueText);
+      if (trace) job.trace = trace;
+      else delete job.trace; // the last duplicate wins, as for every field
+      continue;
+    }
     const field = foldKey(key);
     const kind = FIELDS[field];
     // Go leaves a field untouched when it reads null, whatever the field's type.
@@ -215,6 +249,14 @@ function decodeJobStrictly(raw: string): Job {
     }
   }
   return job;
+}
+
+function readTraceText(valueText: string): TraceContext | undefined {
+  try {
+    return readTrace(JSON.parse(valueText));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -95,12 +95,14 @@ export function summarize(hashes: ReadonlyArray<Readonly<Record<string, string>>
 
 /**
  * The hash starts a window of `seconds` ending at `now` reads: whole minutes
- * for up to a day, whole hours beyond (the minutes are gone by then).
+ * for up to a day, whole hours beyond (the minutes are gone by then). With
+ * `ended`, the window stops at the last minute (hour) that has ended, so the
+ * one pools are still adding to is left out.
  */
-export function windowBuckets(now: number, seconds: number): { unit: 'm' | 'h'; starts: number[]; minutes: number } {
+export function windowBuckets(now: number, seconds: number, ended = false): { unit: 'm' | 'h'; starts: number[]; minutes: number } {
   const unit = seconds <= 86_400 ? 'm' : 'h';
   const step = unit === 'm' ? 60 : 3600;
-  const last = now - (now % step);
+  const last = now - (now % step) - (ended ? step : 0);
   const count = Math.max(1, Math.ceil(seconds / step));
   const starts = Array.from({ length: count }, (_, i) => last - (count - 1 - i) * step);
   return { unit, starts, minutes: (count * step) / 60 };

@@ -18,6 +18,7 @@ import { textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { send } from '../redis/script-call.js';
 import { releaseUniqueCall, swapInProgressCall } from '../redis/calls/unique-markers.js';
 import type { AckOutcome } from '../redis/calls/ack-jobs.js';
+import { startRunSpan } from '../tracing/otel.js';
 
 /** How a run ended, as its acknowledgement files it (ack-jobs-var.lua). */
 export type Outcome = AckOutcome;
@@ -105,10 +106,14 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
   const context = makeJobContext(job, fetched.controller, (message) =>
     deps.observer.checkin(workerId, job.id, String(message)),
   );
-  const work = registered.run(context);
+  // Undefined unless an OpenTelemetry SDK is set up (tracing/otel.ts).
+  let span = startRunSpan(job, fetched.queueName);
+  if (span instanceof Promise) span = await span;
+  const work = span ? span.run(() => registered.run(context)) : registered.run(context);
   try {
     await withTimeout(work, registered.options.timeoutMs, fetched.controller);
     fetched.runMs = clock.nowMs() - started;
+    span?.end(requeuedAtStop(fetched) ? 'requeued' : 'ok');
     if (requeuedAtStop(fetched)) return OK;
     if (deps.listening('job:completed')) emit('job:completed', { ...event, durationMs: clock.nowMs() - started });
     return OK;
@@ -116,13 +121,18 @@ export async function runJob(deps: RunnerDeps, fetched: FetchedJob): Promise<Out
     // A stopping pool gave the job back to its queue: whatever the handler did
     // since is not this attempt's result (the dispatcher ignores the outcome).
     fetched.runMs = clock.nowMs() - started;
-    if (requeuedAtStop(fetched)) return OK;
+    if (requeuedAtStop(fetched)) {
+      span?.end('requeued');
+      return OK;
+    }
     if (isInstance(thrown, JobTimeoutError)) {
       fetched.lingering = work.then(noop, noop);
       deps.observer.checkin(workerId, job.id, `${thrown.message}; the handler has not returned yet`);
       emit('job:timeout', { ...event, timeoutMs: thrown.timeoutMs });
     }
-    return fail(deps, event, bytes, thrown, registered.options, started);
+    const outcome = fail(deps, event, bytes, thrown, registered.options, started);
+    span?.end(outcome.kind, thrown);
+    return outcome;
   } finally {
     // A handler still running after its timeout still occupies its worker, and shows as such.
     if (fetched.lingering) void fetched.lingering.then(() => deps.observer.done(workerId));
