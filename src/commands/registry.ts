@@ -25,6 +25,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   unpause: { description: 'Unpause queues', load: async () => (await import('./pause.js')).unpause },
   enqueue: { description: 'Enqueue a job', load: async () => (await import('./enqueue.js')).command },
   stats: { description: 'Runs per job name over a window: rates, failures, run-time and wait percentiles', load: async () => (await import('./stats.js')).command },
+  exporter: { description: 'Serve a namespace\'s metrics to Prometheus: queues, sets, pools, durable counters', load: async () => (await import('./exporter.js')).command },
   job: { description: 'Show one job wherever it is: queued, running, scheduled, retry or dead', load: async () => (await import('./job.js')).command },
   serve: { description: 'Serve the cluster over HTTP: gocraft\'s web UI API, enqueue, health checks, a web page', load: async () => (await import('./serve.js')).command },
   doctor: { description: 'Check a deployment: Redis settings, rights, clocks, stale pools, lock drift', load: async () => (await import('./doctor.js')).command },
