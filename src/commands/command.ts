@@ -69,7 +69,7 @@ export interface Command {
 }
 
 export const GLOBAL_FLAGS = {
-  redis: { type: 'string', valueName: 'URL', description: `Redis URL (env REDIS_URL; default ${DEFAULT_REDIS_URL}; rediss:// for TLS)` },
+  redis: { type: 'string', valueName: 'URL', description: `Redis URL (env REDIS_URL; default ${DEFAULT_REDIS_URL}; rediss:// for TLS; redis+cluster://h1:p1,h2:p2; redis+sentinel://s1,s2/NAME)` },
   namespace: { type: 'string', shortFlag: 'n', valueName: 'NS', description: 'gocraft namespace (env WORK_NAMESPACE; default "work")' },
   json: { type: 'boolean', description: 'machine-readable JSON on stdout' },
   tlsCa: { type: 'string', valueName: 'FILE', description: 'trust this PEM CA file for rediss:// (env WORK_TLS_CA)' },
