@@ -1,7 +1,20 @@
 // Public API of `work`.
 export { Enqueuer, type EnqueuerOptions, type EnqueueOptions, type ScheduledJob, type BulkJob, type JobArgs } from './engine/enqueuer/enqueuer.js';
 export { WorkerPool, type WorkerPoolOptions, type StopOptions, type StopReport } from './engine/pool/worker-pool.js';
-export { Client, PAGE_SIZE, type ClientOptions, type RetryAllResult, type DeleteAllResult } from './engine/client/client.js';
+export {
+  Client,
+  PAGE_SIZE,
+  diagnose,
+  type ClientOptions,
+  type RetryAllResult,
+  type DeleteAllResult,
+  type MetricsWindow,
+  type JobMetrics,
+  type Percentiles,
+  type DoctorFacts,
+  type Finding,
+  type FindingLevel,
+} from './engine/client/client.js';
 export type * from './engine/client/types.js';
 export { defineHandlers, type HandlersModule, type JobDefinition } from './engine/pool/handlers-module.js';
 export type { JobOptions } from './engine/pool/job-options.js';
@@ -20,5 +33,7 @@ export {
   JobTimeoutError,
   JobRequeuedError,
   StrayJobError,
+  KilledWorkerError,
+  BulkEnqueueError,
 } from './engine/errors.js';
 export { namespacePrefix } from './engine/codec/keys.js';
