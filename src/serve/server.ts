@@ -60,8 +60,11 @@ export function buildServer(options: ServeOptions): FastifyInstance {
     // Long enough for any job name, so a too-long one gets the engine's own message.
     routerOptions: { maxParamLength: 1000 },
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
-    // Bad JSON and the like come to the error handler below, in our words.
     return503OnClosing: true,
+    // A URL the router cannot decode never reaches a route: answer it in the same shape.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      reply.code(400).send({ error: `the URL is not valid: ${error.message}` });
+    },
   }) as unknown as FastifyInstance;
 
   // JSON only, read with every digit kept (json-body.ts); anything else is 415.

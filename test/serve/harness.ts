@@ -1,6 +1,7 @@
 // A `work serve` server in the test process, on a free loopback port, over a
 // test's own namespace of the private Redis; and fetch helpers for it.
 import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
 import { Client } from '../../src/engine/client/client.js';
 import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
 import { parseTokenList, type TokenEntry } from '../../src/serve/auth.js';
@@ -31,10 +32,11 @@ export interface TestServer {
 
 export async function startServer(
   t: TestRedis,
-  options: Partial<Pick<ServeOptions, 'bodyLimit' | 'tokens' | 'redisDown'>> & { noAuth?: boolean } = {},
+  options: Partial<Pick<ServeOptions, 'bodyLimit' | 'tokens' | 'redisDown'>> & { noAuth?: boolean; redis?: Redis } = {},
 ): Promise<TestServer> {
-  const client = new Client({ redis: t.redis, namespace: t.namespace });
-  const enqueuer = new Enqueuer({ redis: t.redis, namespace: t.namespace });
+  const redis = options.redis ?? t.redis;
+  const client = new Client({ redis, namespace: t.namespace });
+  const enqueuer = new Enqueuer({ redis, namespace: t.namespace });
   const logs: string[] = [];
   const app = buildServer({
     client,

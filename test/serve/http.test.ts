@@ -1,7 +1,9 @@
 // `work serve`'s API over real HTTP, on the private Redis: every route, the
 // token matrix, and bodies that are malformed, oversized or wrong, which must
 // be refused with a clear 4xx and leave Redis as it was.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeJob, type Job } from '../../src/engine/codec/job.js';
 import * as keys from '../../src/engine/codec/keys.js';
@@ -373,6 +375,13 @@ describe('tokens and scopes', () => {
     for (const path of ['/', '/assets/app.js', '/assets/app.css', '/healthz', '/readyz']) expect((await call(`${server.url}${path}`)).status, path).toBe(200);
   });
 
+  it('a URL that does not decode is a JSON 400', async () => {
+    const answer = await post('/jobs/%E0%A4%A', TOKEN.enqueue, '{}');
+    expect(answer.status).toBe(400);
+    expect((answer.json as Json).error).toMatch(/^the URL is not valid: /);
+    expect(await namespaceKeys(t.redis, t.prefix)).toEqual([]);
+  });
+
   it('an unknown route is a JSON 404', async () => {
     const answer = await get('/nope?x=1');
     expect(answer.status).toBe(404);
@@ -426,6 +435,26 @@ describe('browser guards', () => {
 });
 
 describe('when Redis fails', () => {
+  it('/readyz answers 503 within its deadline when Redis takes the connection but never answers', async () => {
+    const silent = createServer(() => undefined); // accepts, never replies
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const mute = new Redis(`redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, { maxRetriesPerRequest: 1, enableReadyCheck: false, retryStrategy: () => null });
+    mute.on('error', () => undefined);
+    await waitFor(() => mute.status === 'ready', { message: 'the connection to the silent server' });
+    await server.close();
+    server = await startServer(t, { redis: mute });
+    try {
+      const started = Date.now();
+      const answer = await call(`${server.url}/readyz`);
+      expect(answer.status).toBe(503);
+      expect(answer.json).toEqual({ status: 'unavailable', error: 'Redis: no answer within 2 s' });
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      mute.disconnect();
+      silent.close();
+    }
+  });
+
   it('a read is a 503 that says Redis is unreachable, logged once', async () => {
     await server.close();
     const broken = await testRedis('serve-down');
