@@ -16,7 +16,8 @@ import { serveMetrics } from '../../src/metrics/http.js';
 import { poolMetrics } from '../../src/metrics/pool-metrics.js';
 import { collect, runCli, startCli } from '../support/cli.js';
 import { scrape, type Scrape } from '../support/prom-text.js';
-import { namespaceKeys, redisUrl, testRedis, type TestRedis } from '../support/redis.js';
+import { countsIntoLastMinute } from '../support/last-minute.js';
+import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 import { closedPort } from './closed-port.js';
 
@@ -93,24 +94,6 @@ describe('work worker --metrics-port', () => {
   });
 });
 
-/**
- * The exporter shows the last minute that has ended. Rather than wait up to
- * a minute, the counts the pools wrote into the current minute (by Redis's
- * clock) are moved, unchanged, into the minute before. Near the end of a
- * minute it first waits for the next one, so the exporter reads that minute.
- */
-async function countsIntoLastMinute(): Promise<void> {
-  const redisNow = async () => Number((await t.redis.time())[0]);
-  if ((await redisNow()) % 60 > 50) await waitFor(async () => (await redisNow()) % 60 < 10, { timeoutMs: 15_000 });
-  const now = await redisNow();
-  const target = keys.metricsMinuteKey(t.prefix, now - (now % 60) - 60);
-  for (const key of await namespaceKeys(t.redis, `${t.prefix}metrics:m:`)) {
-    if (key === target) continue;
-    for (const [field, n] of Object.entries(await t.redis.hgetall(key))) await t.redis.hincrby(target, field, Number(n));
-    await t.redis.del(key);
-  }
-}
-
 describe('work exporter', () => {
   it('serves queues, sets, pools and the durable counters of the last minute, merged across pools', async () => {
     // Two pools run the same job name, one fast and one slow (over 25 ms).
@@ -148,7 +131,7 @@ describe('work exporter', () => {
       .sadd(keys.workerPoolsKey(t.prefix), 'gone1')
       .hset(keys.heartbeatKey(t.prefix, 'gone1'), { heartbeat_at: now - 60, started_at: now - 600, job_names: 'email', concurrency: 3, worker_ids: 'w1,w2,w3', host: 'box "a"', pid: 7 })
       .exec();
-    await countsIntoLastMinute();
+    await countsIntoLastMinute(t);
 
     const { child, url, result } = await started(['exporter', '--port', '0', '--interval', '0.2', ...common()]);
     const s: Scrape = await scrape(url);
