@@ -1,8 +1,8 @@
 // `work serve`'s API over real HTTP, on the private Redis: every route, the
 // token matrix, and bodies that are malformed, oversized or wrong, which must
 // be refused with a clear 4xx and leave Redis as it was.
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeJob, type Job } from '../../src/engine/codec/job.js';
@@ -436,11 +436,10 @@ describe('browser guards', () => {
 
 describe('when Redis fails', () => {
   it('/readyz answers 503 within its deadline when Redis takes the connection but never answers', async () => {
-    const silent = createServer(() => undefined); // accepts, never replies
+    const silent = createServer(() => undefined); // a TCP server that accepts and never replies
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const mute = new Redis(`redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, { maxRetriesPerRequest: 1, enableReadyCheck: false, retryStrategy: () => null });
+    const mute = new Redis(`redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, { maxRetriesPerRequest: 1, retryStrategy: () => null });
     mute.on('error', () => undefined);
-    await waitFor(() => mute.status === 'ready', { message: 'the connection to the silent server' });
     await server.close();
     server = await startServer(t, { redis: mute });
     try {
