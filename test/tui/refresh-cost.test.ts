@@ -39,8 +39,11 @@ function countRoundTrips(redis: Redis): { count: () => number } {
   return { count: () => trips };
 }
 
+// One clock for every seed, so seeding twice writes the same members (a second boundary would add new ones).
+const SEEDED_AT = Math.floor(Date.now() / 1000);
+
 async function seed(queues: number, pools: number, dead: number): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = SEEDED_AT;
   const pipe = t.redis.pipeline();
   for (let q = 0; q < queues; q++) {
     pipe.sadd(keys.knownJobsKey(t.prefix), `q${q}`);
@@ -80,5 +83,25 @@ describe('console refresh cost', () => {
     // Queues 2, pools and workers 3, stats, set sizes, server info and the page 1 each.
     expect(small).toBe(9);
     expect(large).toBe(small);
+  });
+
+  it('an opened queue adds one round trip and the stats view two, whatever the sizes', async () => {
+    const redis = t.connect();
+    await redis.ping();
+    const counter = countRoundTrips(redis);
+    const client = new Client({ redis, namespace: t.namespace });
+    const cost = async (request: Parameters<typeof fetchSnapshot>[1]) => {
+      const before = counter.count();
+      await fetchSnapshot(client, request, Date.now());
+      return counter.count() - before;
+    };
+    await seed(2, 1, 5);
+    const small = [await cost({ page: 1, queue: { jobName: 'q0', page: 1 } }), await cost({ page: 1, stats: true })];
+    await seed(300, 40, 5000);
+    for (let i = 0; i < 50; i++) await t.redis.lpush(keys.queueKey(t.prefix, 'q0'), encodeJob({ name: 'q0', id: `more${i}`, enqueuedAt: 1, args: {}, unique: false, fails: 0 }));
+    const large = [await cost({ page: 1, queue: { jobName: 'q0', page: 2 } }), await cost({ page: 1, stats: true })];
+    // Without a set page: queues 2, pools and workers 3, stats, set sizes and server info 1 each.
+    expect(small).toEqual([9, 10]);
+    expect(large).toEqual(small);
   });
 });

@@ -202,6 +202,77 @@ describe.skipIf(!hasTmux || !redisServerAvailable())('work top in a real termina
     // q leaves the alternate screen: the console's frame is gone from the pane.
   }, 60_000);
 
+  it('at 80x24 on 200,000 dead jobs: / finds the matches at the end, Esc stops a search, R retries exactly the matches', async () => {
+    namespace = freshNamespace('tmux');
+    prefix = keys.namespacePrefix(namespace);
+    const now = Math.floor(Date.now() / 1000);
+    const total = 200_000;
+    const quota = new Set([total - 10, total - 1]);
+    for (let from = 0; from < total; from += 5000) {
+      const members: Array<string | number> = [];
+      for (let i = from; i < from + 5000; i++) {
+        const id = `dj${String(i).padStart(22, '0')}`;
+        members.push(now - 5000 + Math.floor(i / 50), encodeJob({ name: 'send_email', id, enqueuedAt: now - 6000, args: { n: i }, unique: false, fails: 4, lastError: quota.has(i) ? 'disk quota exceeded' : 'smtp: 421 try later', failedAt: now - 5000 }));
+      }
+      await redis.zadd(keys.deadKey(prefix), ...members);
+    }
+    startTop(80, 24);
+    await screenShows('Dead 200000');
+    keysIn('7');
+    await screenShows('page 1 of 10000');
+
+    // A search that every member matches takes a while: Esc stops it, and nothing changes.
+    keysIn('/');
+    keysIn('-l', 'smtp');
+    keysIn('Enter');
+    await screenShows(/searching [\d,]+ of 200,000/);
+    keysIn('Escape');
+    await screenShows(/stopped at [\d,]+ of 200,000/);
+    keysIn('Escape');
+    await screenShows('page 1 of 10000');
+
+    keysIn('/');
+    keysIn('-l', 'error:disk quota');
+    await screenShows('/error:disk quota▏');
+    keysIn('Enter');
+    await screenShows('searched all 200,000 · 2 matches');
+    expect(screen()).toContain('dj0000000000000000199990');
+    expect(screen()).toContain('dj0000000000000000199999');
+    expectFits(80);
+    keysIn('Enter');
+    await screenShows('Last error  disk quota exceeded');
+    expectFits(80);
+    keysIn('Escape');
+    await screenShows('2 matches');
+
+    keysIn('R');
+    await screenShows('Retry the 2 dead jobs matching error:"disk quota"? Type 2, Enter: ▏');
+    keysIn('2');
+    keysIn('Enter');
+    await screenShows('retried 2 of 2 dead jobs matching error:"disk quota"');
+    expect(await redis.zcard(keys.deadKey(prefix))).toBe(total - 2);
+    const queued = (await redis.lrange(keys.queueKey(prefix, 'send_email'), 0, -1)).map((m) => (JSON.parse(m) as { id: string }).id).sort();
+    expect(queued).toEqual(['dj0000000000000000199990', 'dj0000000000000000199999']);
+    await screenShows('searched all 199,998 · 0 matches');
+
+    // The queue now holds them: opened from the queues view, the next to run first; then purged by name.
+    keysIn('2');
+    await screenShows(/^> send_email\s+2/m);
+    keysIn('Enter');
+    await screenShows('send_email: 2 waiting');
+    keysIn('P');
+    await screenShows('Purge the 2 jobs of send_email for good? Type its name, Enter: ▏');
+    keysIn('-l', 'send_email');
+    keysIn('Enter');
+    await screenShows('purged send_email: 2 jobs deleted');
+    expect(await redis.llen(keys.queueKey(prefix, 'send_email'))).toBe(0);
+
+    keysIn('8');
+    await screenShows('since the console opened');
+    expectFits(80);
+    await stopTop();
+  }, 120_000);
+
   it('with --read-only (or WORK_READ_ONLY=1) refuses p, r and d and says so', async () => {
     for (const how of [{ args: ['--read-only'] }, { env: { WORK_READ_ONLY: '1' } }]) {
       namespace = freshNamespace('tmux');

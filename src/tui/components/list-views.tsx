@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import type { QueuedEntry } from '../../engine/client/client.js';
 import { oneLine } from '../../support/columns.js';
-import { fit } from '../../support/fit.js';
+import { fit, textWidth, truncate } from '../../support/fit.js';
 import { currentSort, listedPools, listedQueueJobs, listedQueues, listedWorkers } from '../state/rows.js';
 import { markSorted } from '../state/sort.js';
 import type { TopState } from '../state/types.js';
@@ -89,7 +89,9 @@ function QueueJobsView({ state, nowSeconds, width, height, color }: ViewProps): 
   const loaded = state.snapshot?.queuePage?.jobName === opened.jobName ? state.snapshot.queuePage : undefined;
   const total = loaded?.result.count ?? 0;
   const queue = state.snapshot?.queues.find((q) => q.jobName === opened.jobName);
-  const title = `${oneLine(opened.jobName, width)}: ${total} waiting${queue?.paused ? ' (paused)' : ''} · next to be taken first · page ${opened.page} of ${pageCount(total)} · Esc back`;
+  const about = `: ${total} waiting${queue?.paused ? ' (paused)' : ''} · next to be taken first · page ${opened.page} of ${pageCount(total)} · Esc back`;
+  // The name gives way first, cut in the middle, so the count stays in view.
+  const title = truncate(oneLine(opened.jobName, width), Math.max(12, width - textWidth(about)), 'middle') + about;
   return (
     <Box flexDirection="column">
       <Text bold>{fit(title, width)}</Text>

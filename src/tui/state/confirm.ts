@@ -14,14 +14,23 @@ export function typedAnswer(action: ConfirmAction): string | undefined {
     case 'delete-matches':
       return String(action.count);
     case 'purge-queue':
-      // A name that cannot be typed as shown (escapes, spaces at its ends) is confirmed with the word instead.
-      return inert(action.jobName) === action.jobName && action.jobName.trim() === action.jobName && action.jobName !== '' ? action.jobName : 'purge';
+      // A name not every keyboard types as shown (escapes, spaces, CJK, emoji) is confirmed with the word instead.
+      return /^[\x21-\x7e]+$/.test(action.jobName) ? action.jobName : 'purge';
     default:
       return undefined;
   }
 }
 
 const name = (raw: string, width: number) => truncate(inert(raw), Math.max(8, width), 'middle');
+
+/**
+ * The first of the phrasings (each a head and a tail around a name) that
+ * leaves the name 8 columns or more, the name cut in the middle to fit.
+ */
+function around(raw: string, width: number, phrasings: ReadonlyArray<readonly [string, string]>): string {
+  const [head, tail] = phrasings.find(([h, t]) => width - textWidth(h + t) >= 8) ?? phrasings[phrasings.length - 1]!;
+  return `${head}${name(raw, width - textWidth(head + tail))}${tail}`;
+}
 
 /** The question for the footer, cut to the width with the names shortened first. */
 export function confirmMessage(action: ConfirmAction, width: number, typed = ''): string {
@@ -33,16 +42,18 @@ export function confirmMessage(action: ConfirmAction, width: number, typed = '')
     case 'retry-matches':
     case 'delete-matches': {
       const verb = action.kind === 'retry-matches' ? 'Retry' : 'Delete';
-      const tail = `? Type ${action.count}, Enter: ${typed}▏`;
-      const what = describeQuery(action.query);
-      const fixed = `${verb} the ${action.count} dead jobs matching ${tail}`;
-      return `${verb} the ${action.count} dead jobs matching ${name(what, width - textWidth(fixed))}${tail}`;
+      const n = action.count;
+      return around(describeQuery(action.query), width, [
+        [`${verb} the ${n} dead jobs matching `, `? Type ${n}, Enter: ${typed}▏`],
+        [`${verb} ${n} matching `, `? Type ${n}: ${typed}▏`],
+      ]);
     }
     case 'purge-queue': {
-      const answer = typedAnswer(action)!;
-      const tail = ` for good? Type ${answer === 'purge' ? 'purge' : 'its name'}, Enter: ${typed}▏`;
-      const fixed = `Purge the ${action.count} jobs of ${tail}`;
-      return `Purge the ${action.count} jobs of ${name(action.jobName, width - textWidth(fixed))}${tail}`;
+      const answer = typedAnswer(action) === 'purge' ? 'purge' : 'its name';
+      return around(action.jobName, width, [
+        [`Purge the ${action.count} jobs of `, ` for good? Type ${answer}, Enter: ${typed}▏`],
+        [`Purge ${action.count} jobs of `, `? Type ${answer}: ${typed}▏`],
+      ]);
     }
     case 'retry-job':
     case 'delete-job':

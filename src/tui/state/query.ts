@@ -10,13 +10,17 @@
 // accepted for `name:` and `error:`.
 import type { JobQuery } from '../../engine/client/client.js';
 
-/** Words of the prompt, quotes removed; `quoted` words are never read as `name:`/`error:`. */
+/**
+ * Words of the prompt, quotes removed: `"a b"` is one word, never read as
+ * `name:`/`error:` (it is `quoted`); `error:"a b"` is the key with the
+ * quoted value.
+ */
 function words(input: string): Array<{ text: string; quoted: boolean }> {
   const out: Array<{ text: string; quoted: boolean }> = [];
-  const re = /"([^"]*)"?|(\S+)/g;
+  const re = /([^\s"]*)"([^"]*)"?|(\S+)/g;
   for (let m = re.exec(input); m !== null; m = re.exec(input)) {
-    if (m[1] !== undefined) out.push({ text: m[1], quoted: true });
-    else out.push({ text: m[2]!, quoted: false });
+    if (m[2] !== undefined) out.push({ text: m[1]! + m[2], quoted: m[1] === '' });
+    else out.push({ text: m[3]!, quoted: false });
   }
   return out;
 }
@@ -52,7 +56,8 @@ export function parseSearch(input: string): JobQuery {
 
 /** The query as the prompt would write it, for status lines. */
 export function describeQuery(query: JobQuery): string {
-  const quote = (s: string) => (/\s|"/.test(s) || s === '' ? JSON.stringify(s) : s);
+  // Quotes inside a value cannot be written back; everything else round-trips through parseSearch.
+  const quote = (s: string) => (/\s/.test(s) || s === '' ? `"${s.replace(/"/g, '')}"` : s);
   return [query.text !== undefined ? quote(query.text) : '', query.jobName !== undefined ? `name:${quote(query.jobName)}` : '', query.errorMatch !== undefined ? `error:${quote(query.errorMatch)}` : '']
     .filter(Boolean)
     .join(' ');
