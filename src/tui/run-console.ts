@@ -2,6 +2,7 @@
 // alternate screen is left on quit, on Ctrl-C and on a crash (process exit).
 import React from 'react';
 import type { Client } from '../engine/client/client.js';
+import type { ConsoleTarget } from './app.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -13,6 +14,8 @@ export interface ConsoleOptions {
   signal: AbortSignal;
   /** Keys that change Redis are refused. */
   readOnly?: boolean;
+  /** Connects to a named context of the config file (`:context NAME`). */
+  openContext?: (name: string) => Promise<ConsoleTarget>;
 }
 
 /** Variables that make Ink draw only the final frame (is-in-ci) and the colour check give up colour (supports-color). */
@@ -42,7 +45,7 @@ export function colorWanted(env: NodeJS.ProcessEnv): boolean {
   return !env.NO_COLOR;
 }
 
-export async function runConsole({ client, namespace, intervalMs, signal, readOnly = false }: ConsoleOptions): Promise<void> {
+export async function runConsole({ client, namespace, intervalMs, signal, readOnly = false, openContext }: ConsoleOptions): Promise<void> {
   const { render, App } = await loadOnTerminal();
   let restored = false;
   const restore = () => {
@@ -53,7 +56,7 @@ export async function runConsole({ client, namespace, intervalMs, signal, readOn
   process.once('exit', restore);
   process.stdout.write(ENTER_ALT_SCREEN);
   try {
-    const instance = render(React.createElement(App, { client, namespace, intervalMs, readOnly, color: colorWanted(process.env) }), {
+    const instance = render(React.createElement(App, { client, namespace, intervalMs, readOnly, color: colorWanted(process.env), ...(openContext ? { openContext } : {}) }), {
       exitOnCtrlC: true,
       patchConsole: true,
     });

@@ -3,6 +3,9 @@
 // and check what the terminal itself did (title, clipboard, colours).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -272,6 +275,39 @@ describe.skipIf(!hasTmux || !redisServerAvailable())('work top in a real termina
     expectFits(80);
     await stopTop();
   }, 120_000);
+
+  it(':context NAME switches Redis and namespace to a context of the config file without restarting', async () => {
+    namespace = freshNamespace('tmux');
+    prefix = keys.namespacePrefix(namespace);
+    await seed();
+    const other = freshNamespace('ctx');
+    const config = mkdtempSync(join(tmpdir(), 'work-top-ctx-'));
+    try {
+      mkdirSync(join(config, 'work'));
+      writeFileSync(join(config, 'work', 'config.json'), JSON.stringify({ contexts: { other: { redis: server.url, namespace: other } } }));
+      const now = Math.floor(Date.now() / 1000);
+      await redis.zadd(keys.deadKey(keys.namespacePrefix(other)), now, encodeJob({ name: 'ctxjob', id: 'ctx00000000000000000001', enqueuedAt: now, args: {}, unique: false, fails: 1, lastError: 'x', failedAt: now }));
+      startTop(80, 24, { env: { XDG_CONFIG_HOME: config } });
+      await screenShows('Dead 2');
+      keysIn(':');
+      keysIn('-l', 'context other');
+      keysIn('Enter');
+      await screenShows(`context other: namespace ${other}`);
+      await screenShows('Dead 1');
+      expect(screen()).toContain(`work top · ${other}`);
+      keysIn('7');
+      await screenShows('ctx00000000000000000001');
+      keysIn(':');
+      keysIn('-l', 'context nowhere');
+      keysIn('Enter');
+      await screenShows('nowhere');
+      expect(screen()).toContain('ctx00000000000000000001');
+      await stopTop();
+    } finally {
+      await deleteNamespace(redis, keys.namespacePrefix(other));
+      rmSync(config, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('with --read-only (or WORK_READ_ONLY=1) refuses p, r and d and says so', async () => {
     for (const how of [{ args: ['--read-only'] }, { env: { WORK_READ_ONLY: '1' } }]) {
