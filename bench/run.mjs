@@ -17,6 +17,7 @@ import { scaleScenarios } from './scenarios/scale.mjs';
 import { fairnessScenarios } from './scenarios/fairness.mjs';
 import { payloadScenarios } from './scenarios/payload.mjs';
 import { producerScenarios } from './scenarios/producer.mjs';
+import { searchScenario } from './scenarios/search.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -26,7 +27,7 @@ const value = (name, fallback) => {
 };
 const quick = flag('quick');
 const runs = Number(value('runs', quick ? 1 : 3));
-const only = value('only', 'throughput,memory,latency,scale,slots,names,fairness,payload,producer,console,listing,repair').split(',');
+const only = value('only', 'throughput,memory,latency,scale,slots,names,fairness,payload,producer,console,listing,search,repair').split(',');
 const SIZES = {
   jobs: quick ? 20_000 : 100_000,
   latencySeconds: quick ? 5 : 20,
@@ -187,7 +188,7 @@ for (const scenario of added) {
 }
 
 // ---- 4 and 5: console cost and bulk repair (work only) ----------------------
-if (only.includes('console') || only.includes('listing') || only.includes('repair')) {
+if (only.includes('console') || only.includes('listing') || only.includes('search') || only.includes('repair')) {
   const ns = fresh('work');
   console.error(`bench: seeding 1,000 queues, 100 pools and ${SIZES.dead} dead jobs…`);
   await seedConsoleCluster(admin, ns, SIZES.dead);
@@ -219,6 +220,13 @@ if (only.includes('console') || only.includes('listing') || only.includes('repai
     rows.push({ scenario: 'listing', metric: 'dead --all --json: peak RSS', work: run.peakRssMiB, unit: 'MiB', better: 'lower' });
     rows.push({ scenario: 'listing', metric: 'dead --all --json: longest Redis stall (PING)', work: run.worstPingMs, unit: 'ms', better: 'lower' });
     if (run.lines !== SIZES.dead) console.error(`bench: listing printed ${run.lines} lines, expected ${SIZES.dead}`);
+  }
+
+  if (only.includes('search')) {
+    console.error(`bench: search of ${SIZES.dead} dead jobs through the Client, probing Redis with PING every 10 ms…`);
+    const result = await searchScenario({ client, admin, server, ns, dead: SIZES.dead });
+    results.scenarios.search = result.samples;
+    rows.push(...result.rows);
   }
 
   if (only.includes('repair')) {
@@ -255,6 +263,8 @@ const TARGETS = {
   [`work top refresh: round trips (${SIZES.dead} dead)`]: (r) => r.work <= 10,
   [`retry-dead --all on ${SIZES.dead} dead jobs`]: (r) => r.work <= 15 * (SIZES.dead / 1_000_000),
   'longest Redis stall meanwhile (PING)': (r) => r.work <= 50,
+  'search, 2 match: longest Redis stall (PING)': (r) => r.work <= 50,
+  'search, every one matches: longest Redis stall (PING)': (r) => r.work <= 50,
   [`dead --all --json, ${SIZES.dead} jobs: wall time`]: (r) => r.work <= 30 * (SIZES.dead / 1_000_000),
   'dead --all --json: peak RSS': (r) => r.work <= 150,
   'dead --all --json: longest Redis stall (PING)': (r) => r.work <= 50,

@@ -166,8 +166,11 @@ export async function* searchSet(redis: Redis, key: string, query: JobQuery, { b
     const slice = await send(redis, searchSetCall(key, start, batchSize, anchor, compiled.needles));
     const matches: JobEntry[] = [];
     for (const { member, score } of slice.candidates) {
+      // Redis applied the cheap test already: only the exact one is left.
       const raw = textOf(member);
-      if (judgeMember(compiled, raw)) matches.push(jobEntryFromMember(raw, score));
+      const entry = jobEntryFromMember(raw, score);
+      // A member without a name is no job to a search, as to a move (job-peek.ts).
+      if (compiled.matches(raw, entry.invalid !== undefined || entry.name === '' ? undefined : entry)) matches.push(entry);
     }
     const done = slice.start + slice.length;
     yield { done, total: Math.max(slice.size, done), matches };
