@@ -2,10 +2,10 @@
 // it ran, from the pool's own events, and what it waits on, sampled through
 // the Client every few seconds (never per scrape). The engine knows nothing
 // of Prometheus: the pool emits events and this module listens.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Client } from '../engine/client/client.js';
 import type { QueueInfo } from '../engine/client/types.js';
-import { RUN_MS_BOUNDS } from '../engine/metrics/buckets.js';
+import { bucketOf, RUN_MS_BOUNDS } from '../engine/metrics/buckets.js';
 import type { WorkerPool } from '../engine/pool/worker-pool.js';
 import { sampledGauge, samplerMetrics } from './gauges.js';
 import { Sampler } from './sampler.js';
@@ -49,40 +49,47 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const processed = new Counter({
+  // The hot path only adds to plain numbers (prom-client's label hashing per
+  // event cost more than the rest of a no-op job's bookkeeping); scrapes
+  // turn them into Prometheus series.
+  const runs = new Map<string, RunCounts>();
+  const countsOf = (name: string): RunCounts => {
+    let counts = runs.get(name);
+    if (!counts) {
+      counts = new RunCounts();
+      runs.set(name, counts);
+    }
+    return counts;
+  };
+  // Known names start at zero, so rates exist before the first run.
+  for (const name of pool.jobNames) countsOf(name);
+  pool.on('job:completed', ({ job, durationMs }) => countsOf(job.name).add(durationMs, undefined));
+  pool.on('job:failed', ({ job, fate, durationMs }) => countsOf(job.name).add(durationMs, fate));
+
+  new Counter({
     name: 'work_worker_jobs_processed_total',
     help: 'Runs this pool finished, succeeded or failed, by job name.',
     labelNames: ['job_name'] as const,
     registers,
+    collect() {
+      this.reset();
+      for (const [name, c] of runs) this.inc({ job_name: name }, c.processed);
+    },
   });
-  const failed = new Counter({
+  new Counter({
     name: 'work_worker_jobs_failed_total',
     help: 'Runs this pool finished with a failure, by job name and what happened next (retry, dead, discard).',
     labelNames: ['job_name', 'fate'] as const,
     registers,
+    collect() {
+      this.reset();
+      for (const [name, c] of runs) for (const fate of FATES) this.inc({ job_name: name, fate }, c.failed[fate]);
+    },
   });
-  const runSeconds = new Histogram({
-    name: 'work_worker_job_run_seconds',
-    help: 'Handler run time of this pool\'s runs, by job name (the buckets of the durable metrics).',
-    labelNames: ['job_name'] as const,
-    buckets: [...RUN_SECONDS_BUCKETS],
-    registers,
-  });
-  // Known names start at zero, so rates exist before the first run.
-  for (const name of pool.jobNames) {
-    processed.labels(name).inc(0);
-    runSeconds.zero({ job_name: name });
-    for (const fate of ['retry', 'dead', 'discard']) failed.labels(name, fate).inc(0);
-  }
-  pool.on('job:completed', ({ job, durationMs }) => {
-    processed.labels(job.name).inc();
-    runSeconds.labels(job.name).observe(durationMs / 1000);
-  });
-  pool.on('job:failed', ({ job, fate, durationMs }) => {
-    processed.labels(job.name).inc();
-    failed.labels(job.name, fate).inc();
-    runSeconds.labels(job.name).observe(durationMs / 1000);
-  });
+  // prom-client's types list only its own metric classes; the registry needs no more than this object has.
+  registry.registerMetric(
+    new RunHistogram('work_worker_job_run_seconds', 'Handler run time of this pool\'s runs, by job name (the buckets of the durable metrics).', runs) as unknown as Metric,
+  );
 
   let lastBeatMs: number | undefined;
   pool.on('heartbeat', () => {
@@ -149,4 +156,56 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
     start: () => sampler.start(),
     stop: () => sampler.stop(),
   };
+}
+
+const FATES = ['retry', 'dead', 'discard'] as const;
+type Fate = (typeof FATES)[number];
+
+/** One job name's runs: counts, and run times in the durable buckets (ms bounds, the same as seconds ones). */
+class RunCounts {
+  processed = 0;
+  readonly failed: Record<Fate, number> = { retry: 0, dead: 0, discard: 0 };
+  readonly buckets: number[] = new Array<number>(RUN_MS_BOUNDS.length + 1).fill(0);
+  sumSeconds = 0;
+
+  add(durationMs: number, fate: Fate | undefined): void {
+    this.processed++;
+    if (fate) this.failed[fate]++;
+    this.buckets[bucketOf(RUN_MS_BOUNDS, durationMs)]!++;
+    this.sumSeconds += durationMs / 1000;
+  }
+}
+
+/**
+ * A histogram whose series are read, at scrape time, from the counts the
+ * events added to: the text prom-client writes for a Histogram (`_bucket`
+ * with `le`, cumulative, then `_sum` and `_count`), without a label hash per
+ * run. Registered with registry.registerMetric(), which asks a metric for
+ * its name, type and get() only.
+ */
+class RunHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly runs: ReadonlyMap<string, RunCounts>,
+  ) {}
+
+  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> }> {
+    const { name } = this;
+    const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
+    for (const [jobName, c] of this.runs) {
+      let below = 0;
+      RUN_SECONDS_BUCKETS.forEach((le, i) => {
+        below += c.buckets[i]!;
+        values.push({ metricName: `${name}_bucket`, labels: { le, job_name: jobName }, value: below });
+      });
+      values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', job_name: jobName }, value: c.processed });
+      values.push({ metricName: `${name}_sum`, labels: { job_name: jobName }, value: c.sumSeconds });
+      values.push({ metricName: `${name}_count`, labels: { job_name: jobName }, value: c.processed });
+    }
+    return { name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
 }
