@@ -18,6 +18,7 @@ import { fairnessScenarios } from './scenarios/fairness.mjs';
 import { payloadScenarios } from './scenarios/payload.mjs';
 import { producerScenarios } from './scenarios/producer.mjs';
 import { searchScenario } from './scenarios/search.mjs';
+import { metricsCostScenario } from './scenarios/metrics-cost.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -249,6 +250,14 @@ if (only.includes('serve')) {
   rows.push({ scenario: 'serve', metric: `enqueue over HTTP, ${CONNECTIONS} keep-alive connections`, work: result.requestsPerSec, unit: 'requests/s', better: 'higher' });
   rows.push({ scenario: 'serve', metric: 'enqueue over HTTP: p50 latency', work: result.p50, unit: 'ms', better: 'lower' });
   rows.push({ scenario: 'serve', metric: 'enqueue over HTTP: p99 latency', work: result.p99, unit: 'ms', better: 'lower' });
+}
+
+// ---- 7: what metrics cost a worker (work only) --------------------------------
+if (only.includes('metrics')) {
+  console.error('bench: metrics: no counters, durable counters, durable + Prometheus collector…');
+  const result = await metricsCostScenario({ server, admin, fresh, runs, jobs: SIZES.jobs });
+  results.scenarios.metrics = result.samples;
+  rows.push(...result.rows);
 }
 
 // ---- report ------------------------------------------------------------------
