@@ -134,9 +134,9 @@ function durableGauges(gauge: GaugeMaker): void {
   };
   const counts: Array<[string, string, (j: JobMetrics) => number]> = [
     ['work_jobs_done_last_minute', 'Runs that finished in the last minute that has ended, succeeded or failed (durable counters, all pools).', (j) => j.done],
-    ['work_jobs_failed_last_minute', 'Of those, runs that failed.', (j) => j.failed],
-    ['work_jobs_retried_last_minute', 'Of those, runs put in retry.', (j) => j.retried],
-    ['work_jobs_dead_last_minute', 'Of those, runs put in dead.', (j) => j.dead],
+    ['work_jobs_failed_last_minute', 'Runs of the last minute that has ended that failed (durable counters, all pools).', (j) => j.failed],
+    ['work_jobs_retried_last_minute', 'Runs of the last minute that has ended that were put in retry (durable counters, all pools).', (j) => j.retried],
+    ['work_jobs_dead_last_minute', 'Runs of the last minute that has ended that were put in dead (durable counters, all pools).', (j) => j.dead],
   ];
   for (const [name, help, read] of counts) {
     gauge(name, help, ['job_name'], (set, sample) => {
@@ -151,20 +151,13 @@ function durableGauges(gauge: GaugeMaker): void {
     });
     set({ job_name: jobName, le: '+Inf' }, below + (counts[bounds.length] ?? 0));
   };
-  gauge(
-    'work_job_run_seconds_last_minute_bucket',
-    'Runs of the last minute that has ended whose handler took at most le seconds (durable buckets, all pools).',
-    ['job_name', 'le'],
-    (set, sample) => {
-      for (const j of sample.lastMinute.jobs) buckets(set, j.jobName, RUN_MS_BOUNDS, j.runBuckets, 1000);
-    },
-  );
-  gauge(
-    'work_job_wait_seconds_last_minute_bucket',
-    'Runs of the last minute that has ended that started at most le seconds after they were enqueued (durable buckets, all pools).',
-    ['job_name', 'le'],
-    (set, sample) => {
-      for (const j of sample.lastMinute.jobs) buckets(set, j.jobName, LATENCY_S_BOUNDS, j.latencyBuckets, 1);
-    },
-  );
+  const histograms: Array<[string, string, readonly number[], (j: JobMetrics) => readonly number[], number]> = [
+    ['work_job_run_seconds_last_minute_bucket', 'whose handler took at most le seconds', RUN_MS_BOUNDS, (j) => j.runBuckets, 1000],
+    ['work_job_wait_seconds_last_minute_bucket', 'that started at most le seconds after they were enqueued', LATENCY_S_BOUNDS, (j) => j.latencyBuckets, 1],
+  ];
+  for (const [name, what, bounds, read, scale] of histograms) {
+    gauge(name, `Runs of the last minute that has ended ${what} (durable buckets, all pools).`, ['job_name', 'le'], (set, sample) => {
+      for (const j of sample.lastMinute.jobs) buckets(set, j.jobName, bounds, read(j), scale);
+    });
+  }
 }

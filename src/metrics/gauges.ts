@@ -48,24 +48,18 @@ export function samplerMetrics(registry: Registry, prefix: string, sampler: Samp
       this.set(sampler.lastDurationMs / 1000);
     },
   });
-  new Counter({
-    name: `${prefix}_samples_total`,
-    help: 'Samples read from Redis (one per interval, whatever the number of scrapes).',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(sampler.reads);
-    },
-  });
-  new Counter({
-    name: `${prefix}_sample_errors_total`,
-    help: 'Samples that failed to read from Redis.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(sampler.errors);
-    },
-  });
+  const total = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  total(`${prefix}_samples_total`, 'Samples read from Redis (one per interval, whatever the number of scrapes).', () => sampler.reads);
+  total(`${prefix}_sample_errors_total`, 'Samples that failed to read from Redis.', () => sampler.errors);
   new Gauge({
     name: `${prefix}_redis_up`,
     help: '1 when the last sample read Redis and the current one is not overdue, else 0.',
