@@ -10,6 +10,7 @@ import { errorMessage } from '../engine/errors.js';
 import { describeTokens, parseTokenList, TokenListError, type TokenEntry } from '../serve/auth.js';
 import type { Command, CommandContext } from './command.js';
 import { UsageError } from './exit-codes.js';
+import { STALE_AFTER_SECONDS } from './pools.js';
 import { maskRedisUrl } from './redis-url.js';
 import { readSettingFile } from './setting-file.js';
 
@@ -54,8 +55,11 @@ export const command: Command = {
     redis.on('error', () => undefined);
     const stopping = new AbortController();
     const { buildServer } = await import('../serve/server.js');
+    const client = new Client({ redis, namespace: ctx.global.namespace });
+    const { collectorOnFirstScrape } = await import('../serve/routes/metrics.js');
+    const metrics = await collectorOnFirstScrape(client, STALE_AFTER_SECONDS, (message) => ctx.stderr.write(`work serve: ${ctx.redact(message)}\n`));
     const app = buildServer({
-      client: new Client({ redis, namespace: ctx.global.namespace }),
+      client,
       enqueuer: new Enqueuer({ redis, namespace: ctx.global.namespace }),
       namespace: ctx.global.namespace,
       tokens,
@@ -65,6 +69,7 @@ export const command: Command = {
       log: (line) => ctx.stderr.write(`work serve: ${line}\n`),
       redisDown: () => redis.status !== 'ready',
       signal: stopping.signal,
+      metrics,
     });
     try {
       try {
@@ -89,6 +94,7 @@ export const command: Command = {
     } finally {
       stopping.abort();
       await app.close();
+      await metrics.stop();
       redis.disconnect();
     }
   },

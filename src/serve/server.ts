@@ -12,6 +12,7 @@ import { parseExactJson } from './json-body.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { enqueueRoutes } from './routes/enqueue.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { pageRoutes } from './routes/page.js';
 
 /** The default and the largest body a request may carry: the engine refuses jobs over 1 MiB anyway. */
@@ -34,6 +35,8 @@ export interface ServeOptions {
   redisDown: () => boolean;
   /** Aborted when the server stops: a bulk repair stops between two batches. */
   signal?: AbortSignal;
+  /** Serves GET /metrics when given. */
+  metrics?: MetricsSource;
 }
 
 declare module 'fastify' {
@@ -99,6 +102,7 @@ export function buildServer(options: ServeOptions): FastifyInstance {
   healthRoutes(app, options);
   clusterRoutes(app, options);
   enqueueRoutes(app, options);
+  metricsRoutes(app, options);
   pageRoutes(app);
   return app;
 }

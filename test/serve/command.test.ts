@@ -92,6 +92,8 @@ describe('running', () => {
     const answer = await fetch(`${server.url}/overview`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(await answer.json()).toEqual({ namespace: 'serve-cli', scheduled: 0, retry: 0, dead: 0 });
     expect((await fetch(`${server.url}/overview`)).status).toBe(401);
+    const scrape = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(await scrape.text()).toMatch(/^work_set_jobs\{set="dead"\} 0$/m);
     expect(await stop(server)).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { Client } from '../../src/engine/client/client.js';
 import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
 import { parseTokenList, type TokenEntry } from '../../src/serve/auth.js';
+import { collectorOnFirstScrape } from '../../src/serve/routes/metrics.js';
 import { buildServer, type ServeOptions } from '../../src/serve/server.js';
 import type { TestRedis } from '../support/redis.js';
 
@@ -38,6 +39,7 @@ export async function startServer(
   const client = new Client({ redis, namespace: t.namespace });
   const enqueuer = new Enqueuer({ redis, namespace: t.namespace });
   const logs: string[] = [];
+  const metrics = await collectorOnFirstScrape(client, 15, (line) => logs.push(line));
   const app = buildServer({
     client,
     enqueuer,
@@ -47,10 +49,15 @@ export async function startServer(
     redact: (text) => text,
     log: (line) => logs.push(line),
     redisDown: options.redisDown ?? (() => false),
+    metrics,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, client, enqueuer, logs, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    await metrics.stop();
+  };
+  return { url: `http://127.0.0.1:${port}`, client, enqueuer, logs, close };
 }
 
 export interface Answer {

@@ -53,8 +53,16 @@ describe('health', () => {
     expect((answer.json as Json).rttMs).toBeTypeOf('number');
   });
 
-  it('/metrics does not exist (yet)', async () => {
-    expect((await get('/metrics')).status).toBe(404);
+  it('GET /metrics (read scope): the namespace\'s metrics as work exporter serves them, Redis read from the first scrape on', async () => {
+    await server.enqueuer.enqueue('mail', {});
+    await server.enqueuer.enqueue('mail', {});
+    await addDead(['mail', 'x1', NOW]);
+    const answer = await get('/metrics');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(answer.text).toContain('work_queue_jobs{job_name="mail"} 2');
+    expect(answer.text).toContain('work_set_jobs{set="dead"} 1');
+    expect(answer.text).toMatch(/^work_exporter_redis_up 1$/m);
   });
 });
 
@@ -331,6 +339,7 @@ describe('tokens and scopes', () => {
     ['GET', '/scheduled_jobs', 'read'],
     ['GET', '/dead_jobs', 'read'],
     ['GET', '/overview', 'read'],
+    ['GET', '/metrics', 'read'],
     ['POST', '/jobs/matrix', 'enqueue'],
     ['POST', `/retry_dead_job/${NOW}/m1`, 'admin'],
     ['POST', `/delete_dead_job/${NOW}/m2`, 'admin'],

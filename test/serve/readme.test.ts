@@ -66,6 +66,7 @@ describe('the README route table', () => {
       redact: (s) => s,
       log: () => undefined,
       redisDown: () => false,
+      metrics: { render: async () => ({ contentType: 'text/plain', text: '' }) },
     });
     // printRoutes draws a tree: each line's segment follows its parent's path.
     const parents: string[] = [];
