@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, InvalidJobError } from '../../src/engine/errors.js';
-import { compareUtf8, goCanonicalize, goJsonStringify, goQuote } from '../../src/engine/codec/go-json.js';
+import { compareUtf8, goCanonicalize, goJsonStringify, goJsonStringifyCarefully, goQuote } from '../../src/engine/codec/go-json.js';
 import { JsonSyntaxError, MAX_DEPTH } from '../../src/engine/codec/json-text.js';
 import { topLevelMembers } from '../../src/engine/codec/json-members.js';
 import { SCENARIOS, snapshot, VERSIONS } from '../support/fixtures.js';
@@ -305,5 +305,36 @@ describe('goQuote fast path', () => {
       for (let i = 0; i < length; i++) s += pool[Math.floor(rand() * pool.length)];
       expect(goQuote(s), JSON.stringify(s)).toBe(reference(s));
     }
+  });
+});
+
+describe('goJsonStringify fast path', () => {
+  it('writes exactly what the careful encoder writes, for plain values of every shape', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const strings = ['', 'a', 'Zed', 'say "hi"', 'back\\slash', 'new\nline', 'tab\t', '<b>&', '\u2028', 'é世😀', '\ud800', '\b\f', 'x/y'];
+    const keys = ['b', 'a', 'A', '_', 'é', '😀', '\uffff', 'a b', '__proto__', '10', '9', '<k>'];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 3 || r < 0.3) return strings[Math.floor(rand() * strings.length)];
+      if (r < 0.4) return [0, -0, 1.5, -3, 1e21, 2 ** 53 + 2, 0.1][Math.floor(rand() * 7)];
+      if (r < 0.45) return rand() < 0.5;
+      if (r < 0.5) return null;
+      if (r < 0.7) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(rand() * 5); i > 0; i--) Object.defineProperty(o, keys[Math.floor(rand() * keys.length)]!, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      return o;
+    };
+    for (let n = 0; n < 3000; n++) {
+      const v = { args: value(0) };
+      expect(goJsonStringify(v), JSON.stringify(v)).toBe(goJsonStringifyCarefully(v));
+    }
+  });
+
+  it('leaves the input untouched while reordering keys', () => {
+    const v = { b: 1, a: { d: 2, c: 3 } };
+    expect(goJsonStringify(v)).toBe('{"a":{"c":3,"d":2},"b":1}');
+    expect(Object.keys(v)).toEqual(['b', 'a']);
+    expect(Object.keys(v.a)).toEqual(['d', 'c']);
   });
 });
