@@ -2,12 +2,14 @@
 // set, acting on the matches, opening any job, running one now, purging a
 // queue, the stats view and the command bar, each checked against Redis
 // afterwards; and every new screen fits from 60x15 to 200x60.
+import { Redis } from 'ioredis';
 import React from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../src/engine/client/client.js';
 import { encodeJob, type Job } from '../../src/engine/codec/job.js';
 import * as keys from '../../src/engine/codec/keys.js';
 import { textWidth } from '../../src/support/fit.js';
+import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
 import { App } from '../../src/tui/app.js';
 import { testRedis, type TestRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
@@ -55,8 +57,11 @@ function start(options: { view?: 'overview' | 'queues' | 'workers' | 'retry' | '
 }
 
 const plain = (frame: string) => frame.replace(/\x1b\[[0-9;]*m/g, '');
+/** Waits for the text on screen; on a timeout, says what the screen showed then. */
 const shows = (s: SizedScreen, text: string | RegExp) =>
-  waitFor(() => (typeof text === 'string' ? plain(s.frame()).includes(text) : text.test(plain(s.frame()))), { message: `${String(text)} on screen:\n${plain(s.frame())}` });
+  waitFor(() => (typeof text === 'string' ? plain(s.frame()).includes(text) : text.test(plain(s.frame()))), { message: String(text) }).catch((error: unknown) => {
+    throw new Error(`${String(error)}\non screen:\n${plain(s.frame())}`);
+  });
 const type = (s: SizedScreen, text: string) => s.press(...text.split(''));
 
 function expectFits(frame: string, columns: number, rows: number): void {
@@ -124,6 +129,60 @@ describe('searching a whole set', () => {
     await s.press(KEY.enter);
     await shows(s, 'searched all 1 · 1 match ·');
   });
+});
+
+describe.skipIf(!redisServerAvailable())('a bulk action on matches', () => {
+  it('stops between batches on Esc, says exactly what it did, and R runs it again for the rest', async () => {
+    // A Redis of its own: its writes are paused for a moment, which must not slow other tests.
+    const server = await startRedisServer();
+    const redis = new Redis(server.url, { maxRetriesPerRequest: 2 });
+    const prefix = keys.namespacePrefix('bulk');
+    try {
+      const members: Array<string | number> = [];
+      for (let i = 0; i < 5000; i++) members.push(1000 + i, encodeJob(job({ id: `m${String(i).padStart(5, '0')}`, fails: 4, lastError: 'disk quota exceeded' })));
+      await redis.zadd(keys.deadKey(prefix), ...members);
+      const client = new Client({ redis, namespace: 'bulk' });
+      const s = (screen = renderSized(<App client={client} namespace="bulk" intervalMs={100} color={false} initialView="dead" />, 120, 24));
+      await shows(s, '5000 dead jobs');
+      await s.press('/');
+      await type(s, 'error:quota');
+      await s.press(KEY.enter);
+      await shows(s, 'searched all 5,000 · 5,000 matches');
+      await s.press('R');
+      await type(s, '5000');
+      // Writes wait for a second: the first batch's move is held, and Esc lands while it is.
+      // Writes wait for a second, so the first batch's move is held; Esc lands once the walk has read
+      // that batch and the next (MONITOR shows the read ahead, sent just before the move).
+      const watcher = new Redis(server.url);
+      const monitor = await watcher.monitor();
+      let readAhead = false;
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[0]?.toLowerCase() === 'zrangebyscore' && args[2] !== '-inf') readAhead = true;
+      });
+      await redis.call('CLIENT', 'PAUSE', '1000', 'WRITE');
+      await s.press(KEY.enter);
+      await waitFor(() => readAhead, { message: 'the walk to read its second batch' });
+      monitor.disconnect();
+      watcher.disconnect();
+      await s.press(KEY.escape);
+      await shows(s, 'retried 1000 of 1000 dead jobs matching error:quota; stopped: R runs it again for the rest');
+      expect(await redis.llen(keys.queueKey(prefix, 'email'))).toBe(1000);
+      expect(await redis.zcard(keys.deadKey(prefix))).toBe(4000);
+      // The search ran again over what is left; R takes the rest.
+      await shows(s, 'searched all 4,000 · 4,000 matches');
+      await s.press('R');
+      await type(s, '4000');
+      await s.press(KEY.enter);
+      await shows(s, 'retried 4000 of 4000 dead jobs matching error:quota');
+      expect(await redis.llen(keys.queueKey(prefix, 'email'))).toBe(5000);
+      expect(await redis.exists(keys.deadKey(prefix))).toBe(0);
+    } finally {
+      screen?.unmount();
+      screen = undefined;
+      redis.disconnect();
+      await server.stop();
+    }
+  }, 60_000);
 });
 
 describe('opening any job', () => {
