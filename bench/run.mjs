@@ -19,6 +19,7 @@ import { payloadScenarios } from './scenarios/payload.mjs';
 import { producerScenarios } from './scenarios/producer.mjs';
 import { searchScenario } from './scenarios/search.mjs';
 import { metricsCostScenario } from './scenarios/metrics-cost.mjs';
+import { clusterScenario } from './scenarios/cluster.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -258,6 +259,16 @@ if (only.includes('metrics')) {
   const result = await metricsCostScenario({ server, admin, fresh, runs, jobs: SIZES.jobs });
   results.scenarios.metrics = result.samples;
   rows.push(...result.rows);
+}
+
+// ---- 8: a 3-master Redis Cluster against one server (work only) -------------
+if (only.includes('cluster')) {
+  const scenario = clusterScenario({ server, admin, quick });
+  console.error('bench: cluster: three namespaces on one server, then on a 3-master cluster…');
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await scenario.run());
+  results.scenarios.cluster = samples;
+  for (const [metric, label, unit, better] of scenario.metrics) rows.push({ scenario: 'cluster', metric: label, work: median(samples.map((x) => x[metric])), unit, better });
 }
 
 // ---- report ------------------------------------------------------------------
