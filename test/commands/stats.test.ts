@@ -37,6 +37,7 @@ describe('work stats', () => {
       ...Array.from({ length: 3 }, () => ({ name: 'flaky' })),
     ]);
     await waitFor(async () => (await t.redis.zcard(`${t.prefix}dead`)) === 3);
+    await waitFor(async () => (await t.redis.hget(`${t.prefix}stats:processed`, 'email')) === '12', { message: 'every email job acknowledged' });
     await pool.stop(); // sends the last counts
     const json = JSON.parse((await runCli(['stats', '--since', '1h', '--json', '--redis', redisUrl(), '-n', t.namespace])).stdout) as {
       since: number;
