@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ackJobsCall, type AckFixedKeys, type NameKeys } from '../../src/engine/redis/calls/ack-jobs.js';
 import { enqueueJobsCall, enqueueUniqueCall } from '../../src/engine/redis/calls/enqueue.js';
-import { fetchJobsCall, fetchKeys } from '../../src/engine/redis/calls/fetch-jobs.js';
+import { DRAW_STEP, fetchJobsCall, fetchKeys, nextDrawPosition } from '../../src/engine/redis/calls/fetch-jobs.js';
 import { heartbeatCall } from '../../src/engine/redis/calls/heartbeat.js';
 import { moveToQueuesCall } from '../../src/engine/redis/calls/move-to-queues.js';
 import { periodicEnqueueCall } from '../../src/engine/redis/calls/periodic-enqueue.js';
@@ -59,16 +59,28 @@ describe('ack-jobs-var', () => {
 describe('fetch-jobs-var', () => {
   const types = ['x', 'y'].map((n, i) => ({ queue: `q:${n}`, inProgress: `ip:${n}`, paused: `p:${n}`, lock: `l:${n}`, lockInfo: `li:${n}`, maxConcurrency: `mc:${n}`, priority: i + 1 }));
 
-  it('sends the rescues hash, then six keys per type; pool, count, seed, then priorities', () => {
+  it('sends the rescues hash, then six keys per type; pool, count, draw position, then priorities', () => {
     const keys = fetchKeys('rescues', types);
     expect(keys).toEqual(['rescues', 'q:x', 'ip:x', 'p:x', 'l:x', 'li:x', 'mc:x', 'q:y', 'ip:y', 'p:y', 'l:y', 'li:y', 'mc:y']);
-    const call = fetchJobsCall(keys, ['1', '2'], 'pool', 7, 42);
-    expect(call.args).toEqual(['pool', 7, 42, '1', '2']);
+    const call = fetchJobsCall(keys, ['1', '2'], 'pool', 7, 0.25);
+    expect(call.args).toEqual(['pool', 7, '0.25', '1', '2']);
     expect(call.replyAs).toBe('buffers');
   });
 
+  it('walks on by one golden-ratio step per job a call may take, staying in [0, 1)', () => {
+    expect(nextDrawPosition(0, 1)).toBeCloseTo(DRAW_STEP, 15);
+    expect(nextDrawPosition(0.5, 1)).toBeCloseTo(0.5 + DRAW_STEP - 1, 15);
+    expect(nextDrawPosition(0.1, 3)).toBeCloseTo((0.1 + 3 * DRAW_STEP) % 1, 15);
+    expect(nextDrawPosition(0.3, 0)).toBe(0.3);
+    let p = 0.999;
+    for (let i = 0; i < 10_000; i++) {
+      p = nextDrawPosition(p, 1 + (i % 2000));
+      expect(p >= 0 && p < 1).toBe(true);
+    }
+  });
+
   it('reads triples, 1-based types, bytes kept exact', () => {
-    const call = fetchJobsCall([], [], 'p', 1, 1);
+    const call = fetchJobsCall([], [], 'p', 1, 0);
     const bad = Buffer.from([0x7b, 0xff]);
     expect(call.parse([2, Buffer.from('{"a":1}'), 0, 1, bad, 3])).toEqual([
       { type: 1, bytes: '{"a":1}', rescues: 0 },

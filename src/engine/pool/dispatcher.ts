@@ -29,7 +29,7 @@ import type { PoolContext } from './pool-context.js';
 import { bytesKey, fromReplies, type RedisBytes } from '../codec/redis-bytes.js';
 import { send } from '../redis/script-call.js';
 import { ackJobsCall, type Ack, type AckFixedKeys, type AckMetrics, type NameKeys } from '../redis/calls/ack-jobs.js';
-import { fetchJobsCall, fetchKeys } from '../redis/calls/fetch-jobs.js';
+import { fetchJobsCall, fetchKeys, nextDrawPosition } from '../redis/calls/fetch-jobs.js';
 import { returnJobsCall } from '../redis/calls/return-jobs.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
 
@@ -62,6 +62,8 @@ export class Dispatcher {
   private readonly ackFixedKeys: AckFixedKeys;
   /** The fetch script's per-type priorities, as sent: the script draws the order itself. */
   private readonly priorityArgs: string[];
+  /** Where this pool's walk through its priorities stands (fetch-jobs-var.lua); random at first, so pools do not walk in step. */
+  private drawPosition = Math.random();
   private readonly freeWorkers: string[];
   private readonly running = new Set<Running>();
   /** Timed-out handlers that have not returned yet (see FetchedJob.lingering). */
@@ -371,8 +373,9 @@ export class Dispatcher {
     const counts = this.metrics ? this.tally?.take(this.ctx.clock.nowMs(), this.stopping) : undefined;
     const metrics = this.metrics && counts ? { config: this.metrics, counts } : undefined;
     const acked = acks.length > 0 || metrics ? settle(send(redis, ackJobsCall(acks, this.ackFixedKeys, this.ackKeysOf, poolId, metrics))) : undefined;
-    // The seed varies the script's draws (Redis seeds them alike otherwise); 31 bits fit Lua's integers.
-    const fetched = want > 0 ? settle(send(redis, fetchJobsCall(this.fetchKeys, this.priorityArgs, poolId, want, Math.floor(Math.random() * 0x7fffffff)))) : undefined;
+    const position = this.drawPosition;
+    if (want > 0) this.drawPosition = nextDrawPosition(position, want);
+    const fetched = want > 0 ? settle(send(redis, fetchJobsCall(this.fetchKeys, this.priorityArgs, poolId, want, position))) : undefined;
     const ackResult = await acked;
     this.acksInFlight -= acks.length;
     const fetchResult = await fetched;

@@ -32,8 +32,27 @@ export function fetchKeys(rescues: string, types: readonly FetchType[]): string[
   return keys;
 }
 
-export function fetchJobsCall(keys: string[], priorities: readonly string[], poolId: string, want: number, seed: number): ScriptCall<FetchedEntry[]> {
-  return { script: 'fetch-jobs-var', keys, args: [poolId, want, seed, ...priorities], replyAs: 'buffers', parse: parseFetchReply };
+/**
+ * `position` is where the pool's walk through its priorities stands, in
+ * [0, 1) (the script's header says why it walks instead of drawing at
+ * random); the next call goes on from nextDrawPosition(position, want).
+ */
+export function fetchJobsCall(keys: string[], priorities: readonly string[], poolId: string, want: number, position: number): ScriptCall<FetchedEntry[]> {
+  return { script: 'fetch-jobs-var', keys, args: [poolId, want, String(position), ...priorities], replyAs: 'buffers', parse: parseFetchReply };
+}
+
+/** The golden ratio's fractional part: the step of the script's walk. */
+export const DRAW_STEP = 0.6180339887498949;
+
+/**
+ * Where the walk stands after a call that may take `want` jobs. Reserved when
+ * the call is sent, so that two calls in flight walk on from each other
+ * rather than both from the same place; a call that takes fewer jobs leaves
+ * a gap, which costs a little evenness and nothing else.
+ */
+export function nextDrawPosition(position: number, want: number): number {
+  const next = (position + want * DRAW_STEP) % 1;
+  return next >= 0 && next < 1 ? next : 0;
 }
 
 /** {type, bytes, rescues, …} flat, types 1-based in Lua. */

@@ -7,7 +7,7 @@
     queue, this pool's in-progress list, paused, lock, lock_info, max_concurrency
   ARGV[1]     pool id (lock_info field)
   ARGV[2]     N, the number of jobs wanted (free worker slots)
-  ARGV[3]     a random seed, drawn by the caller for this call
+  ARGV[3]     where the pool's walk through its priorities stands, in [0, 1)
   ARGV[4…]    one priority per job type, in the order of the keys
 
   Output: flat array {typeNumber, jobBytes, rescues, typeNumber, …}, three
@@ -16,13 +16,17 @@
   rescues hash lists it), so the pool can refuse a job that keeps killing
   its workers.
 
-  Each job is drawn as gocraft draws one: a type is tried first with
-  probability priority / (sum of priorities), then the others in the same
-  weighted way. The type taken is therefore drawn, with probability
-  proportional to its priority, among the types still eligible, which is
-  what this does, forgetting types as they turn out ineligible. Redis seeds
-  math.random identically before every script unless the script seeds it,
-  hence the caller's seed (which also replays the same draws on a replica).
+  Each job's type is chosen among the types still eligible in proportion to
+  its priority, as gocraft's random draw does, forgetting types as they turn
+  out ineligible (the same point then falls among the rest). The point in
+  [0, 1) is not random: the k-th job of the call takes position + k × 0.618…
+  (mod 1), the golden-ratio sequence, which covers [0, 1) about as evenly as
+  any sequence can. Types of equal priority therefore take turns, and over
+  any stretch of jobs each type's share stays within a few jobs of its
+  priority's share, where independent random draws stray by the square root
+  of the count (100 equal queues, 50,000 jobs: a CV of 4.5 %). The caller
+  carries the position from call to call (calls/fetch-jobs.ts), so a pool's
+  successive calls continue one walk; pools start at random positions.
 
   A type is eligible when its queue is non-empty, the paused key does not
   exist, and (no cap, or cap <= 0, or lock < cap), checked in that order as
@@ -34,7 +38,8 @@
 local poolId = ARGV[1]
 local wanted = tonumber(ARGV[2])
 local typeCount = (#KEYS - 1) / 6
-math.randomseed(tonumber(ARGV[3]))
+local position = tonumber(ARGV[3]) or 0
+if not (position >= 0 and position < 1) then position = 0 end
 -- Nothing was ever rescued (the usual case): no hashing at all.
 local rescues = redis.call('EXISTS', KEYS[1]) == 1
 
@@ -78,8 +83,14 @@ end
 
 local out = {}
 local taken = 0
+local point = nil
 while taken < wanted and #candidates > 0 do
-  local target = math.random() * total
+  if not point then
+    position = position + 0.6180339887498949
+    if position >= 1 then position = position - 1 end
+    point = position
+  end
+  local target = point * total
   local j = #candidates
   for k = 1, #candidates do
     target = target - weights[candidates[k]]
@@ -102,6 +113,7 @@ while taken < wanted and #candidates > 0 do
     out[#out + 1] = i
     out[#out + 1] = job
     out[#out + 1] = rescues and tonumber(redis.call('HGET', KEYS[1], redis.sha1hex(job))) or 0
+    point = nil
   else
     forget(j)
   end
