@@ -1,7 +1,8 @@
 // The single door through which the console and the CLI inspect and repair a
 // cluster (gocraft's Client, spec 14). The pure mapping lives in
-// client/mapping.ts, the set lookups in client/job-sets.ts and the batched
-// dead-set walk in client/sweep.ts; this file only composes them.
+// client/mapping.ts, the set lookups in client/job-sets.ts, the batched
+// walk in client/sweep.ts and the bulk moves and deletes of a whole set in
+// client/bulk.ts; this file only composes them.
 //
 // Where it differs from gocraft, on purpose:
 // - Jobs are found by id alone (the score is an optional hint), and a page or
@@ -44,8 +45,8 @@ import {
   workerPoolsKey,
 } from '../codec/keys.js';
 import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
-import { moveMembersToQueues, prepareMove, sendMove } from '../redis/move-to-queues.js';
-import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
+import { moveMembersToQueues } from '../redis/move-to-queues.js';
+import { fromReply, textOf } from '../codec/redis-bytes.js';
 import { validateJobName } from '../codec/validation.js';
 import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './job-sets.js';
 import { findInList } from './locate.js';
@@ -61,9 +62,10 @@ import {
   serverInfoFromText,
   sortNames,
 } from './mapping.js';
-import { isNamed, jobOfMember } from '../codec/job-peek.js';
-import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './sweep.js';
-import { compileQuery, isEmptyQuery, searchSet, type CompiledQuery, type JobQuery, type SearchOptions, type SearchProgress } from './search.js';
+import { jobOfMember } from '../codec/job-peek.js';
+import { checkBatchSize } from './sweep.js';
+import { deleteAll, moveAllToQueues, setKey, type BulkContext, type BulkTally, type DeleteAllResult, type MoveAllResult } from './bulk.js';
+import { searchSet, type JobQuery, type SearchOptions, type SearchProgress } from './search.js';
 import { readInProgressJob, readQueuePage, type QueuePage } from './queue-page.js';
 import { runNow } from './run-now.js';
 import { readMetricMinutes, type MetricMinutes } from './metric-minutes.js';
@@ -103,31 +105,12 @@ export interface ClientOptions {
   clock?: Clock;
 }
 
-export interface RetryAllResult {
+export type { MoveAllResult, DeleteAllResult, BulkTally } from './bulk.js';
+
+/** retryAllDeadJobs' result: `retried` is exactly what moved; retried + left + changed = total (bulk.ts). */
+export interface RetryAllResult extends BulkTally {
   /** Dead jobs moved to their queues by this call: exactly what moved. */
   retried: number;
-  /**
-   * Dead jobs the call applied to. Without a filter: every member the dead
-   * set held when the call started (undecodable ones included, they stay in
-   * dead); with a filter, or when aborted: the members it examined that
-   * matched. total = retried + left + changed.
-   */
-  total: number;
-  /** Of those, still in dead: undecodable, or refused by their queue (a key of another type). */
-  left: number;
-  /** Of those, taken, removed or changed by someone else before this call reached them. */
-  changed: number;
-  /** The signal fired; the call stopped between two batches. */
-  aborted: boolean;
-}
-
-export interface DeleteAllResult {
-  /** Exactly what this call removed. */
-  deleted: number;
-  total: number;
-  left: number;
-  changed: number;
-  aborted: boolean;
 }
 
 /** Purged jobs read per step while their uniqueness markers are released. */
@@ -391,76 +374,42 @@ export class Client {
 
   /**
    * Requeue the dead set as it was when the call started (optionally only
-   * the jobs of one name), in batches of one short script call each.
-   *
-   * The walk ends at the highest score in the set at the start, read from
-   * the set itself: a score ahead of this host's clock (a pool's clock runs
-   * ahead) is still retried. A job this call retried that dies again during
-   * the run is not retried again by it, so the call always ends. Members that
-   * do not decode stay in dead and never hide later jobs. Each member is
-   * requeued at most once: the script's ZREM decides. `retried` counts
-   * exactly what moved.
+   * the jobs a query picks), in batches of one short script call each, with
+   * fails/err/failed_at removed (client/bulk.ts). Any name is requeued, and
+   * registered in known_jobs. `retried` counts exactly what moved.
    */
   async retryAllDeadJobs(options: BulkOptions = {}): Promise<RetryAllResult> {
-    const batchSize = checkBatchSize(options.batchSize);
-    const ctx = { redis: this.redis, prefix: this.prefix };
-    const dead = deadKey(this.prefix);
-    const max = await highestScore(this.redis, dead);
-    if (max === undefined || options.signal?.aborted) return { retried: 0, total: 0, left: 0, changed: 0, aborted: Boolean(options.signal?.aborted) };
-    // The judge decodes each member; prepare reuses the names it found (per batch).
-    const names = new Map<RedisBytes, string>();
-    const retriedIds = new Set<string>();
-    const result = await sweep(this.redis, {
-      key: dead,
-      max,
-      batchSize,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      judge: this.judge(options, 'stuck', { names, once: retriedIds }),
-      // Each batch is decoded and rewritten while the one before it moves.
-      readAhead: true,
-      prepare: (members) => {
-        try {
-          return prepareMove(this.prefix, dead, members, epochSeconds(this.clock), { rewrite: clearFailure, knownNames: names, readBadBytesAsText: true });
-        } finally {
-          names.clear();
-        }
-      },
-      act: async (move) => (await sendMove(ctx, move)).moved,
-    });
-    return { retried: result.acted, ...bulkTally(result, isEmptyQuery(options)) };
+    const { moved, ...tally } = await moveAllToQueues(this.bulkContext(), 'dead', options);
+    return { retried: moved, ...tally };
   }
 
   /**
-   * Without a name: UNLINK the dead set (freed in the background; a DEL of a
-   * million members would block Redis). With a name: ZREM its members, as
+   * Move the retry or scheduled set's jobs (optionally only those a query
+   * picks) onto their queues now, ahead of their time, fails and error kept,
+   * as the requeuer moves them when due; in batches, as retryAllDeadJobs.
+   * `moved` counts exactly what moved.
+   */
+  runAllJobsNow(set: Exclude<JobSetName, 'dead'>, options: BulkOptions = {}): Promise<MoveAllResult> {
+    return moveAllToQueues(this.bulkContext(), set, options);
+  }
+
+  /**
+   * Without a query: UNLINK the dead set (freed in the background; a DEL of
+   * a million members would block Redis). With one: ZREM its matches, as
    * the set was when the call started, in batches, which can be aborted
    * between batches.
    */
-  async deleteAllDeadJobs(options: BulkOptions = {}): Promise<DeleteAllResult> {
-    const batchSize = checkBatchSize(options.batchSize);
-    const dead = deadKey(this.prefix);
-    if (options.signal?.aborted) return { deleted: 0, total: 0, left: 0, changed: 0, aborted: true };
-    if (isEmptyQuery(options)) {
-      const [count] = await run(this.redis.multi().zcard(dead).unlink(dead));
-      const deleted = Number(count);
-      options.onProgress?.({ done: deleted, total: deleted });
-      return { deleted, total: deleted, left: 0, changed: 0, aborted: false };
-    }
-    const max = await highestScore(this.redis, dead);
-    if (max === undefined) return { deleted: 0, total: 0, left: 0, changed: 0, aborted: false };
-    const result = await sweep(this.redis, {
-      key: dead,
-      max,
-      batchSize,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      judge: this.judge(options, 'take'), // a member that is not a job is reached only when a text filter matched it
-      // No readAhead: a ZREM leaves the client little to overlap, and the
-      // strict walk notices a change made between batches one batch sooner.
-      act: (members) => this.redis.zrem(dead, ...members),
-    });
-    return { deleted: result.acted, ...bulkTally(result, false) };
+  deleteAllDeadJobs(options: BulkOptions = {}): Promise<DeleteAllResult> {
+    return deleteAll(this.bulkContext(), 'dead', options);
+  }
+
+  /**
+   * Delete the members of any set (optionally only those a query picks) in
+   * batches, as deleteAllDeadJobs does; a scheduled unique job also frees
+   * its uniqueness marker.
+   */
+  deleteAllJobs(set: JobSetName, options: BulkOptions = {}): Promise<DeleteAllResult> {
+    return deleteAll(this.bulkContext(), set, options);
   }
 
   /** Workers stop taking jobs of this name (running ones finish). Any pool, Go or ours, honours it. */
@@ -587,8 +536,7 @@ export class Client {
   }
 
   private setKey(set: JobSetName): string {
-    if (set === 'scheduled') return scheduledKey(this.prefix);
-    return set === 'retry' ? retryKey(this.prefix) : deadKey(this.prefix);
+    return setKey(this.prefix, set);
   }
 
   private page(key: string, page: number, { jobName }: PageOptions): Promise<JobPage> {
@@ -609,43 +557,7 @@ export class Client {
     return uniqueKey(this.prefix, job.name, uniqueKeyMapFromRawArgs(raw));
   }
 
-  /**
-   * Sweep verdicts: named jobs that match the filter are taken (their names
-   * noted in `names`); with `once`, a job id is taken only the first time
-   * it is seen (a job that died again after this call retried it). Error
-   * and text filters judge as a search does (client/search.ts).
-   */
-  private judge(
-    { jobName, errorMatch, text }: JobQuery,
-    undecodable: Verdict,
-    { names, once }: { names?: Map<RedisBytes, string>; once?: Set<string> } = {},
-  ): (member: RedisBytes) => Verdict {
-    const query: CompiledQuery | undefined = errorMatch !== undefined || text !== undefined ? compileQuery({ errorMatch, text }) : undefined;
-    return (member) => {
-      const raw = textOf(member);
-      // A name filter rejects most members without decoding them.
-      if (jobName !== undefined && !isNamed(raw, jobName)) return 'stay';
-      if (query && !query.mayMatch(raw)) return 'stay';
-      const job = jobOfMember(raw);
-      if (query && !query.matches(raw, job)) return 'stay';
-      if (job === undefined) return undecodable;
-      if (once !== undefined) {
-        if (once.has(job.id)) return 'stay';
-        once.add(job.id);
-      }
-      names?.set(member, job.name);
-      return 'take';
-    };
+  private bulkContext(): BulkContext {
+    return { redis: this.redis, prefix: this.prefix, clock: this.clock, markerKey: (found) => this.markerKey(found) };
   }
-}
-
-/**
- * What a bulk call applied to, and what became of the members it did not
- * handle. A call over the whole set applies to every member it held at the
- * start, so members someone else removed before the walk reached them count
- * as changed; a filtered call can only know the matches it saw.
- */
-function bulkTally({ matched, stuck, acted, inRange, aborted }: SweepResult, wholeSet: boolean): Omit<RetryAllResult, 'retried'> {
-  const total = wholeSet && !aborted ? Math.max(inRange, matched) : matched;
-  return { total, left: stuck, changed: Math.max(0, total - acted - stuck), aborted };
 }

@@ -117,18 +117,18 @@ export interface FindOptions {
 }
 
 export interface BulkProgress {
-  /** Dead members looked at so far. */
+  /** Members looked at so far. */
   done: number;
-  /** Dead members in range when the operation started (grows if more were seen). */
+  /** Members in range when the operation started (grows if more were seen). */
   total: number;
 }
 
 export interface BulkOptions {
-  /** Only dead jobs of this name. */
+  /** Only jobs of this name. */
   jobName?: string;
-  /** Only dead jobs whose last error holds this text (ASCII letters in any case; see client/search.ts). */
+  /** Only jobs whose last error holds this text (ASCII letters in any case; see client/search.ts). */
   errorMatch?: string;
-  /** Only dead jobs whose name, ID, last error or args hold this text (as a search does). */
+  /** Only jobs whose name, ID, last error or args hold this text (as a search does). */
   text?: string;
   /** Members read and handled per step (one short Redis call each); default 1000. */
   batchSize?: number;
