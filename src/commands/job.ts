@@ -41,6 +41,13 @@ export function describeJob(found: LocatedJob): string {
   return out.join('\n');
 }
 
+/** A place as `--json` prints it: a queued job's `member` (its bytes, kept for deleting it) is left out, `raw` shows them. */
+function placeJson(found: LocatedJob): Omit<LocatedJob, 'member'> {
+  if (found.where !== 'queued') return found;
+  const { member: _member, ...shown } = found;
+  return shown;
+}
+
 export const command: Command = {
   usage: 'work job ID [--json]',
   details: [
@@ -55,7 +62,7 @@ export const command: Command = {
     if (!id) throw new UsageError('missing the job ID');
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     const found = await withClient(ctx, (client) => client.locateJob(id, { signal: ctx.signal }));
-    if (ctx.global.json) writeJson(ctx.stdout, found);
+    if (ctx.global.json) writeJson(ctx.stdout, found.map(placeJson));
     else ctx.stdout.write(found.map(describeJob).join('\n\n') + (found.length > 0 ? '\n' : ''));
     if (found.length === 0) {
       ctx.stderr.write(notice(`no job with ID ${id} in namespace "${ctx.global.namespace}"`));

@@ -56,7 +56,7 @@ describe('locateJob', () => {
     const [first, target] = await enqueuer.enqueueBulk([{ name: 'q' }, { name: 'q' }, { name: 'q' }]);
     await enqueuer.enqueueBulk(Array.from({ length: 2500 }, () => ({ name: 'other' })));
     expect(await client.locateJob(target!.id)).toEqual([
-      { where: 'queued', jobName: 'q', ahead: 1, job: expect.objectContaining({ id: target!.id }), raw: expect.any(String) },
+      { where: 'queued', jobName: 'q', ahead: 1, job: expect.objectContaining({ id: target!.id }), raw: expect.any(String), member: expect.any(String) },
     ]);
     // A pool that took the first job.
     await t.redis.hset(keys.heartbeatKey(t.prefix, 'pool1'), { heartbeat_at: 1, job_names: 'q', worker_ids: 'w1' });
@@ -88,5 +88,57 @@ describe('purgeQueue', () => {
     await t.redis.set(keys.queueKey(t.prefix, 'odd'), 'x');
     await expect(client.purgeQueue('odd')).rejects.toThrow(/WRONGTYPE/);
     expect(await t.redis.get(keys.queueKey(t.prefix, 'odd'))).toBe('x');
+  });
+});
+
+describe('deleteQueuedJob', () => {
+  const queue = () => keys.queueKey(t.prefix, 'q');
+  const ids = async () => (await t.redis.lrange(queue(), 0, -1)).map((raw) => (JSON.parse(raw) as { id: string }).id);
+
+  it('removes exactly the element read from a queue page, once; a second try says it is no longer there', async () => {
+    await enqueuer.enqueueBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'q', args: { i } })));
+    const before = await ids();
+    const page = await client.queueJobs('q');
+    const target = page.jobs[2]!;
+    expect(await client.deleteQueuedJob('q', target.member)).toEqual({ deleted: true, markerReleased: false });
+    expect(await ids()).toEqual(before.filter((id) => id !== target.id));
+    expect(await client.deleteQueuedJob('q', target.member)).toEqual({ deleted: false, markerReleased: false });
+    expect(await t.redis.llen(queue())).toBe(4);
+  });
+
+  it('is binary-safe: bytes that are not UTF-8 are removed as read, and an element that reads the same stays', async () => {
+    const bad = Buffer.concat([Buffer.from('{"name":"q","id":"b1","t":1,"args":{"s":"'), Buffer.from([0xff]), Buffer.from('"}}')]);
+    const lookalike = '{"name":"q","id":"b1","t":1,"args":{"s":"\ufffd"}}'; // what the bad bytes read as
+    await t.redis.lpush(queue(), lookalike, bad);
+    const page = await client.queueJobs('q');
+    const entry = page.jobs.find((j) => Buffer.isBuffer(j.member))!;
+    expect(entry.raw).toBe(lookalike);
+    expect(await client.deleteQueuedJob('q', entry.member)).toMatchObject({ deleted: true });
+    expect(await t.redis.lrange(queue(), 0, -1)).toEqual([lookalike]);
+  });
+
+  it('removes one copy of a job enqueued twice with the same bytes (LREM count 1)', async () => {
+    const raw = encodeJob({ name: 'q', id: 'twice', enqueuedAt: 1, args: {}, unique: false, fails: 0 });
+    await t.redis.lpush(queue(), raw, raw);
+    await t.redis.sadd(keys.knownJobsKey(t.prefix), 'q');
+    const [found] = await client.locateJob('twice');
+    expect(found?.where).toBe('queued');
+    expect(await client.deleteQueuedJob('q', (found as { member: string }).member)).toMatchObject({ deleted: true });
+    expect(await t.redis.lrange(queue(), 0, -1)).toEqual([raw]);
+  });
+
+  it('frees a unique job\'s marker with it, but not when a pool took the job first', async () => {
+    const unique = (await enqueuer.enqueueUnique('q', { u: 1 }))!;
+    const [entry] = (await client.queueJobs('q')).jobs;
+    expect(await client.deleteQueuedJob('q', entry!.member)).toEqual({ deleted: true, markerReleased: true });
+    expect(await t.redis.exists(unique.uniqueKey!)).toBe(0);
+    expect(await enqueuer.enqueueUnique('q', { u: 1 })).not.toBeNull();
+
+    // A pool takes it (into its in-progress list) before the delete arrives: nothing is touched.
+    const [again] = (await client.queueJobs('q')).jobs;
+    await t.redis.rpoplpush(queue(), keys.inProgressKey(t.prefix, 'q', 'pool1'));
+    expect(await client.deleteQueuedJob('q', again!.member)).toEqual({ deleted: false, markerReleased: false });
+    expect(await t.redis.exists(again!.uniqueKey!)).toBe(1);
+    expect(await t.redis.llen(keys.inProgressKey(t.prefix, 'q', 'pool1'))).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { DRAW_STEP, fetchJobsCall, fetchKeys, nextDrawPosition } from '../../src
 import { heartbeatCall } from '../../src/engine/redis/calls/heartbeat.js';
 import { moveToQueuesCall } from '../../src/engine/redis/calls/move-to-queues.js';
 import { periodicEnqueueCall } from '../../src/engine/redis/calls/periodic-enqueue.js';
-import { findInListCall, purgeQueueCall } from '../../src/engine/redis/calls/queue-tools.js';
+import { deleteQueuedJobCall, findInListCall, purgeQueueCall } from '../../src/engine/redis/calls/queue-tools.js';
 import { reapPoolCall, repairLocksCall } from '../../src/engine/redis/calls/reap-pool.js';
 import { returnJobsCall } from '../../src/engine/redis/calls/return-jobs.js';
 import { releaseUniqueCall, swapInProgressCall } from '../../src/engine/redis/calls/unique-markers.js';
@@ -148,5 +148,15 @@ describe('the other scripts', () => {
     expect(find.args).toEqual([100, 50, 'abc']);
     expect(find.parse([7, 103, Buffer.from('x abc')])).toEqual({ length: 7, matches: [{ index: 103, value: 'x abc' }] });
     expect(purgeQueueCall('q', 'tmp').keys).toEqual(['q', 'tmp']);
+  });
+
+  it('delete-queued-job-var: the queue, then the marker only for a unique job; the exact bytes as the one argument', () => {
+    const bytes = Buffer.from([0x7b, 0xff]);
+    const plain = deleteQueuedJobCall('q', bytes);
+    expect([plain.script, plain.keys, plain.args]).toEqual(['delete-queued-job-var', ['q'], [bytes]]);
+    expect(plain.args[0]).toBe(bytes);
+    expect(deleteQueuedJobCall('q', 'm', 'unique:q:x').keys).toEqual(['q', 'unique:q:x']);
+    expect(plain.parse([1, 0])).toEqual({ deleted: true, markerReleased: false });
+    expect(plain.parse([0, 0])).toEqual({ deleted: false, markerReleased: false });
   });
 });

@@ -219,7 +219,7 @@ describe('the job detail', () => {
     const kinds = [
       { where: 'dead' as const, entry: hostile },
       { where: 'scheduled' as const, entry: entry(2, { score: NOW + 600 }) },
-      { where: 'queued' as const, jobName: 'email', entry: { ...entry(3), ahead: 7 } },
+      { where: 'queued' as const, jobName: 'email', entry: { ...entry(3), ahead: 7, member: entry(3).raw } },
       { where: 'in-progress' as const, worker: worker('w9', NOW - 65, { checkin: 'half way', checkinAt: NOW - 2 }), lookup: 'pending' },
     ];
     const pools = [{ poolId: 'p1', startedAt: 0, heartbeatAt: NOW, jobNames: ['email'], concurrency: 2, host: 'box-1', pid: 42, workerIds: ['w9'] }];

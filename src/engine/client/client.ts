@@ -46,12 +46,12 @@ import {
 } from '../codec/keys.js';
 import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { moveMembersToQueues } from '../redis/move-to-queues.js';
-import { fromReply, textOf } from '../codec/redis-bytes.js';
+import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { validateJobName } from '../codec/validation.js';
 import { findById, readFilteredPage, readPage, removeEach, streamSet, type Match } from './job-sets.js';
 import { findInList } from './locate.js';
 import { makeId } from '../codec/ids.js';
-import { purgeQueueCall } from '../redis/calls/queue-tools.js';
+import { deleteQueuedJobCall, purgeQueueCall, type QueuedDeletion } from '../redis/calls/queue-tools.js';
 import { send } from '../redis/script-call.js';
 import {
   heartbeatFromHash,
@@ -92,6 +92,7 @@ export type { MetricsWindow } from './metrics.js';
 export type { JobMetrics, Percentiles } from '../metrics/summary.js';
 export type { JobQuery, SearchOptions, SearchProgress } from './search.js';
 export type { QueuedEntry, QueuePage } from './queue-page.js';
+export type { QueuedDeletion } from '../redis/calls/queue-tools.js';
 export type { MetricMinutes, MinuteMetrics } from './metric-minutes.js';
 export type { DoctorFacts, Finding, FindingLevel } from './doctor.js';
 export { diagnose } from './doctor.js';
@@ -285,7 +286,7 @@ export class Client {
       const matches = await findInList(this.redis, queue, id, options.signal);
       if (matches.length === 0) continue;
       const length = await this.redis.llen(queue);
-      for (const m of matches) found.push({ where: 'queued', jobName: name, ahead: Math.max(0, length - 1 - m.index), job: m.job, raw: m.raw });
+      for (const m of matches) found.push({ where: 'queued', jobName: name, ahead: Math.max(0, length - 1 - m.index), member: m.member, job: m.job, raw: m.raw });
     }
     for (const pool of pools) {
       for (const name of pool.jobNames) {
@@ -324,6 +325,23 @@ export class Client {
     }
     await this.redis.unlink(purging);
     return { purged, markersReleased };
+  }
+
+  /**
+   * Delete one job waiting in a queue: one element of exactly the bytes read
+   * (`member` of a queue page or of locateJob), with LREM count 1, so a
+   * job with the same id but other bytes is never touched. A unique job
+   * frees its marker in the same step. `deleted` is false when it was no
+   * longer in the queue (a pool took it, or someone removed it). A job in
+   * progress cannot be deleted: it is not in its queue but running.
+   */
+  async deleteQueuedJob(jobName: string, member: RedisBytes): Promise<QueuedDeletion> {
+    if (typeof jobName !== 'string' || jobName === '') throw new InvalidArgumentError('deleteQueuedJob needs the name of the queue');
+    const raw = textOf(member);
+    const job = jobOfMember(raw);
+    // Only a marker of this job: a unique job of this queue's name.
+    const marker = job?.unique && job.name === jobName ? this.markerKey({ job, raw }) : undefined;
+    return send(this.redis, deleteQueuedJobCall(queueKey(this.prefix, jobName), member, marker));
   }
 
   /** Remove a dead job (every member with that id). Throws NotDeletedError if none was removed. */

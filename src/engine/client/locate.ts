@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { decodeJob, type Job } from '../codec/job.js';
 import { findInListCall } from '../redis/calls/queue-tools.js';
 import { send } from '../redis/script-call.js';
-import { textOf } from '../codec/redis-bytes.js';
+import { textOf, type RedisBytes } from '../codec/redis-bytes.js';
 
 /** Elements looked at per script call: each call stays short whatever the list holds. */
 const SLICE = 1000;
@@ -15,6 +15,8 @@ export interface ListMatch {
   /** Index from the producing end (LPUSH side); the consuming end is the highest index. */
   index: number;
   raw: string;
+  /** The element's exact bytes, to remove it. */
+  member: RedisBytes;
   job: Job;
 }
 
@@ -31,7 +33,7 @@ export async function findInList(redis: Redis, key: string, id: string, signal?:
       const raw = textOf(value);
       try {
         const job = decodeJob(raw);
-        if (job.id === id) found.push({ index, raw, job });
+        if (job.id === id) found.push({ index, raw, member: value, job });
       } catch {
         // not a job: it cannot be the one asked for
       }

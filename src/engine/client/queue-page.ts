@@ -3,7 +3,7 @@
 // opened. Each is one short read, whatever the queue's length.
 import type { Redis } from 'ioredis';
 import { inProgressKey, queueKey } from '../codec/keys.js';
-import { fromReply, textOf } from '../codec/redis-bytes.js';
+import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import type { Job } from '../codec/job.js';
 import { findInList } from './locate.js';
@@ -14,6 +14,8 @@ import type { JobEntry } from './types.js';
 export type QueuedEntry = Omit<JobEntry, 'score'> & {
   /** Jobs that will be taken before it. */
   ahead: number;
+  /** The element's exact bytes, to delete it (redis-bytes.ts); `raw` is only for reading. */
+  member: RedisBytes;
 };
 
 export interface QueuePage {
@@ -33,11 +35,11 @@ export async function readQueuePage(redis: Redis, prefix: string, jobName: strin
   // Index -1 is taken next; the page's entries sit at -(first+1) down to -(first+PAGE_SIZE).
   const [range, length] = (await execOrThrow(redis.pipeline().lrangeBuffer(key, -(first + PAGE_SIZE), -(first + 1)).llen(key))) as [Buffer[], number];
   const jobs = range
-    .map((b) => textOf(fromReply(b)))
+    .map((b) => fromReply(b))
     .reverse()
-    .map((raw, i) => {
-      const { score: _score, ...entry } = jobEntryFromMember(raw, 0);
-      return { ...entry, ahead: first + i };
+    .map((member, i) => {
+      const { score: _score, ...entry } = jobEntryFromMember(textOf(member), 0);
+      return { ...entry, ahead: first + i, member };
     });
   return { count: Number(length), jobs };
 }

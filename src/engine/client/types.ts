@@ -1,5 +1,6 @@
 // What the Client answers. Times are epoch seconds, as gocraft stores them.
 import type { Job } from '../codec/job.js';
+import type { RedisBytes } from '../codec/redis-bytes.js';
 
 /** One queue, for every name in known_jobs (gocraft's Queues() plus pause and concurrency state). */
 export interface QueueInfo {
@@ -81,7 +82,14 @@ export interface FoundJob {
 
 /** Where one job is, as locateJob finds it. */
 export type JobPlace =
-  | { where: 'queued'; jobName: string; /** Jobs ahead of it: taken before it. */ ahead: number }
+  | {
+      where: 'queued';
+      jobName: string;
+      /** Jobs ahead of it: taken before it. */
+      ahead: number;
+      /** The element's exact bytes, to delete it (deleteQueuedJob); not for display, `raw` is. */
+      member: RedisBytes;
+    }
   | { where: 'in-progress'; jobName: string; poolId: string }
   | { where: JobSetName; score: number };
 

@@ -32,6 +32,7 @@ export type ScriptName =
   | 'periodic-enqueue-2'
   | 'find-in-list-1'
   | 'purge-queue-2'
+  | 'delete-queued-job-var'
   | 'search-set-1'
   | 'heartbeat-2';
 
@@ -108,6 +109,7 @@ export const ALL_SCRIPTS: readonly ScriptName[] = [
   'periodic-enqueue-2',
   'find-in-list-1',
   'purge-queue-2',
+  'delete-queued-job-var',
   'search-set-1',
   'heartbeat-2',
 ];

@@ -191,7 +191,7 @@ function runBarCommand(deps: InputDeps, line: string): void {
           const more = places.length > 1 ? ` (and ${places.length - 1} other place${places.length > 2 ? 's' : ''})` : '';
           if (first.where === 'queued') {
             dispatch({ type: 'open-queue', jobName: first.jobName });
-            dispatch({ type: 'open-detail', target: { where: 'queued', jobName: first.jobName, entry: { ...first.job, raw: first.raw, ahead: first.ahead } } });
+            dispatch({ type: 'open-detail', target: { where: 'queued', jobName: first.jobName, entry: { ...first.job, raw: first.raw, ahead: first.ahead, member: first.member } } });
           } else if (first.where === 'in-progress') {
             dispatch({ type: 'go', view: 'workers' });
             const seen = deps.getState().snapshot?.observations.find((o) => o.jobId === first.job.id && o.poolId === first.poolId);
