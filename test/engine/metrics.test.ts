@@ -107,6 +107,21 @@ describe('MetricsTally', () => {
     expect(tally.take(5500)).toBeUndefined(); // within the second
     expect(tally.take(5500, true)).toBeDefined(); // a stop forces it
     tally.giveBack(first);
+    expect(tally.pending).toBe(true);
     expect(Object.fromEntries(chunk(tally.take(9000)!.get('q')!))['done:q']).toBe('2');
+  });
+
+  it('adds what was given back to what was counted since, name by name, in one send', async () => {
+    const { MetricsTally } = await import('../../src/engine/metrics/tally.js');
+    const tally = new MetricsTally(1000);
+    tally.add('q', { outcome: 'retry', runMs: 700, waitedSeconds: undefined });
+    const failedSend = tally.take(5000)!;
+    tally.add('q', { outcome: 'ok', runMs: 700, waitedSeconds: 4 });
+    tally.add('r', { outcome: 'ok', runMs: 0.5, waitedSeconds: 0 });
+    tally.giveBack(failedSend);
+    const sent = tally.take(7000)!;
+    expect(Object.fromEntries(chunk(sent.get('q')!))).toEqual({ 'done:q': '2', 'failed:q': '1', 'retried:q': '1', 'run:9:q': '2', 'lat:3:q': '1' });
+    expect(Object.fromEntries(chunk(sent.get('r')!))).toEqual({ 'done:r': '1', 'run:0:r': '1', 'lat:0:r': '1' });
+    expect(tally.pending).toBe(false);
   });
 });
