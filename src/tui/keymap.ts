@@ -26,7 +26,11 @@ export type CommandId =
   | 'retry-job'
   | 'delete-job'
   | 'retry-all-dead'
-  | 'delete-all-dead';
+  | 'delete-all-dead'
+  | 'run-matches'
+  | 'delete-matches'
+  | 'delete-queued-job'
+  | 'delete-running';
 
 /** What useInput hands us, reduced to the fields the keymap needs. */
 export interface KeyPress {
@@ -89,6 +93,11 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'delete-job', keys: 'd', label: 'del', description: 'Delete the selected job (names it, asks first)', views: SET_VIEWS, modes: ['list', 'detail'], footer: true, acts: true, match: (k) => k.input === 'd' },
   { command: 'retry-all-dead', keys: 'R', label: 'retry all', description: 'Retry every dead job, or every match of a finished search (type the count)', views: ['dead'], footer: true, acts: true, match: (k) => k.input === 'R' },
   { command: 'delete-all-dead', keys: 'D', label: 'del all', description: 'Delete every dead job, or every match of a finished search (type the count)', views: ['dead'], footer: true, acts: true, match: (k) => k.input === 'D' },
+  { command: 'run-matches', keys: 'R', label: 'run all', description: 'Run every match of a finished search now: move them to their queues (type the count)', views: ['retry', 'scheduled'], footer: true, acts: true, match: (k) => k.input === 'R' },
+  { command: 'delete-matches', keys: 'D', label: 'del all', description: 'Delete every match of a finished search (type the count)', views: ['retry', 'scheduled'], footer: true, acts: true, match: (k) => k.input === 'D' },
+  { command: 'delete-queued-job', keys: 'd', label: 'del', description: 'Delete the open queued job from its queue (names it, asks first)', views: ['queues'], modes: ['detail'], footer: true, acts: true, match: (k) => k.input === 'd' },
+  // Not an action: the hint says why there is none (the job is not in its queue but running).
+  { command: 'delete-running', keys: 'd', label: 'no del: running', description: 'A job in progress cannot be deleted: a worker is running it', views: ['workers'], modes: ['detail'], footer: true, match: (k) => k.input === 'd' },
 ];
 
 export function appliesTo(binding: Binding, view: View, mode: Mode = 'list'): boolean {

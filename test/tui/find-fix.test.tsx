@@ -7,6 +7,7 @@ import React from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../src/engine/client/client.js';
 import { encodeJob, type Job } from '../../src/engine/codec/job.js';
+import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
 import * as keys from '../../src/engine/codec/keys.js';
 import { textWidth } from '../../src/support/fit.js';
 import { redisServerAvailable, startRedisServer } from '../../src/support/private-redis.js';
@@ -273,6 +274,119 @@ describe('opening any job', () => {
     await type(s, 'context prod');
     await s.press(KEY.enter);
     await shows(s, 'this console cannot switch contexts');
+  });
+});
+
+describe('acting on the matches of the retry and scheduled sets', () => {
+  it('R runs exactly the matches of a retry search now, fails kept; without a search it says to search first', async () => {
+    const retry = keys.retryKey(t.prefix);
+    const args: Array<string | number> = [];
+    for (let i = 0; i < 40; i++) args.push(now() + 600 + i, encodeJob(job({ id: `r${String(i).padStart(3, '0')}`, fails: 1, lastError: 'smtp: 421 try later' })));
+    const hooks = ['hook1', 'hook2', 'hook3'].map((id) => encodeJob(job({ name: 'webhook', id, fails: 2, lastError: '503 from hooks.example.com' })));
+    for (const hook of hooks) args.push(now() + 900, hook);
+    await t.redis.zadd(retry, ...args);
+    const s = start({ view: 'retry' });
+    await shows(s, 'r000');
+    expect(plain(s.frame())).toContain('R run all');
+    await s.press('R');
+    await shows(s, 'R acts on the matches of a search: / first');
+    expect(await t.redis.zcard(retry)).toBe(43);
+
+    await s.press('/');
+    await type(s, 'name:webhook');
+    await s.press(KEY.enter);
+    await shows(s, 'searched all 43 · 3 matches');
+    // One match leaves the set before R: the report counts what moved, not what was typed.
+    expect(await t.redis.zrem(retry, hooks[2]!)).toBe(1);
+    await s.press('R');
+    await shows(s, 'Run the 3 retry jobs matching name:webhook now? Type 3, Enter: ▏');
+    await type(s, '3');
+    await s.press(KEY.enter);
+    await shows(s, 'moved 2 of 2 retry jobs matching name:webhook to their queues');
+    const moved = (await t.redis.lrange(keys.queueKey(t.prefix, 'webhook'), 0, -1)).map((m) => JSON.parse(m) as { id: string; fails: number; err: string });
+    expect(moved.map((m) => m.id).sort()).toEqual(['hook1', 'hook2']);
+    expect(moved.every((m) => m.fails === 2 && m.err === '503 from hooks.example.com')).toBe(true);
+    expect(await t.redis.zcard(retry)).toBe(40);
+    expect(await t.redis.llen(keys.queueKey(t.prefix, 'email'))).toBe(0);
+    await shows(s, 'searched all 40 · 0 matches');
+  });
+
+  it('D deletes exactly the matches of a scheduled search and frees the markers of unique ones', async () => {
+    const enqueuer = new Enqueuer({ redis: t.redis, namespace: t.namespace });
+    const may = (await enqueuer.enqueueUniqueIn('report', 600, { month: 'may' }))!;
+    await enqueuer.enqueueIn('report', 700, { month: 'may', region: 'eu' });
+    const june = (await enqueuer.enqueueUniqueIn('report', 600, { month: 'june' }))!;
+    for (let i = 0; i < 20; i++) await enqueuer.enqueueIn('digest', 800 + i, { n: i });
+    const s = start({ view: 'scheduled' });
+    await shows(s, '23 scheduled jobs');
+    await s.press('/');
+    await type(s, 'name:report may');
+    await s.press(KEY.enter);
+    await shows(s, 'searched all 23 · 2 matches');
+    await s.press('D');
+    await shows(s, 'Delete the 2 scheduled jobs matching may name:report? Type 2, Enter: ▏');
+    await type(s, '2');
+    await s.press(KEY.enter);
+    await shows(s, 'deleted 2 of 2 scheduled jobs matching may name:report');
+    expect(await t.redis.zcard(keys.scheduledKey(t.prefix))).toBe(21);
+    expect(await t.redis.exists(may.job.uniqueKey!)).toBe(0);
+    expect(await t.redis.exists(june.job.uniqueKey!)).toBe(1);
+    expect(await enqueuer.enqueueUniqueIn('report', 600, { month: 'may' })).not.toBeNull();
+  });
+});
+
+describe('deleting from an open job', () => {
+  it('d deletes a queued job by its bytes after asking, and says so when a pool took it first', async () => {
+    const pipe = t.redis.pipeline();
+    for (let i = 0; i < 3; i++) pipe.lpush(keys.queueKey(t.prefix, 'email'), encodeJob(job({ id: `q${i}`, enqueuedAt: now() - 300 + i })));
+    pipe.sadd(keys.knownJobsKey(t.prefix), 'email');
+    await pipe.exec();
+    const ids = async () => (await t.redis.lrange(keys.queueKey(t.prefix, 'email'), 0, -1)).map((m) => (JSON.parse(m) as { id: string }).id);
+    const s = start({ view: 'queues' });
+    await shows(s, /^> email\s+3/m);
+    await s.press(KEY.enter);
+    await shows(s, 'email: 3 waiting');
+    await s.press('j', KEY.enter);
+    await shows(s, 'Waiting     in email, 1 ahead of it');
+    expect(plain(s.frame())).toContain('d del');
+    await s.press('d');
+    await shows(s, 'Delete queued job email (q1)? (y/n)');
+    await s.press('n');
+    await shows(s, 'cancelled');
+    expect(await ids()).toEqual(['q2', 'q1', 'q0']);
+    await s.press('d', 'y');
+    await shows(s, 'deleted queued job email (q1) from email');
+    expect(await ids()).toEqual(['q2', 'q0']);
+
+    // The next to run is opened; a pool takes it before the answer: nothing else is touched.
+    await shows(s, 'email: 2 waiting');
+    await s.press('k', KEY.enter);
+    await shows(s, 'Waiting     in email, 0 ahead of it');
+    await s.press('d');
+    await shows(s, 'Delete queued job email (q0)? (y/n)');
+    await t.redis.rpoplpush(keys.queueKey(t.prefix, 'email'), keys.inProgressKey(t.prefix, 'email', 'pool1'));
+    await s.press('y');
+    await shows(s, 'nothing deleted: queued job email (q0) is no longer in the queue');
+    expect(await ids()).toEqual(['q2']);
+    expect(await t.redis.llen(keys.inProgressKey(t.prefix, 'email', 'pool1'))).toBe(1);
+  });
+
+  it('d on a job in progress deletes nothing, and its hint and status line say a worker is running it', async () => {
+    const pipe = t.redis.pipeline();
+    pipe.sadd(keys.workerPoolsKey(t.prefix), 'pool1');
+    pipe.hset(keys.heartbeatKey(t.prefix, 'pool1'), { heartbeat_at: now(), started_at: now() - 50, job_names: 'email', concurrency: 1, worker_ids: 'w1', host: 'box-1', pid: 4242 });
+    pipe.hset(keys.observationKey(t.prefix, 'w1'), { job_name: 'email', job_id: 'busy1', started_at: now() - 5, args: '{}', checkin: '', checkin_at: 0 });
+    pipe.lpush(keys.inProgressKey(t.prefix, 'email', 'pool1'), encodeJob(job({ id: 'busy1' })));
+    await pipe.exec();
+    const s = start({ view: 'workers' });
+    await shows(s, /^> email\s+busy1/m);
+    await s.press(KEY.enter);
+    await shows(s, 'Job         email (in progress)');
+    await shows(s, 'd no del: running');
+    await s.press('d');
+    await shows(s, 'a worker is running this job: it cannot be deleted');
+    expect(plain(s.frame())).not.toContain('(y/n)');
+    expect(await t.redis.llen(keys.inProgressKey(t.prefix, 'email', 'pool1'))).toBe(1);
   });
 });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEntry, WorkerObservation } from '../../src/engine/client/client.js';
 import { textWidth } from '../../src/support/fit.js';
 import { parseCommand } from '../../src/tui/state/command-bar.js';
+import { footerBindings, resolveKey } from '../../src/tui/keymap.js';
 import { confirmMessage, typedAnswer } from '../../src/tui/state/confirm.js';
 import { copyLine, detailLines, localTime, when } from '../../src/tui/state/detail.js';
 import { describeQuery, parseSearch } from '../../src/tui/state/query.js';
@@ -132,11 +133,12 @@ describe('the command bar', () => {
 
 describe('questions', () => {
   it('want the count typed for matches and the name for a purge, y/n for the rest', () => {
-    expect(typedAnswer({ kind: 'retry-matches', count: 12, query: { errorMatch: 'x' } })).toBe('12');
+    expect(typedAnswer({ kind: 'retry-matches', set: 'dead', count: 12, query: { errorMatch: 'x' } })).toBe('12');
+    expect(typedAnswer({ kind: 'delete-queued', jobName: 'q', id: 'i', name: 'q', member: 'm' })).toBeUndefined();
     expect(typedAnswer({ kind: 'purge-queue', jobName: 'send_email', count: 3 })).toBe('send_email');
     expect(typedAnswer({ kind: 'purge-queue', jobName: 'evil\x1b]0;x', count: 3 })).toBe('purge');
     expect(typedAnswer({ kind: 'retry-all-dead', count: 3 })).toBeUndefined();
-    let s = run(initialState(), { type: 'ask', action: { kind: 'delete-matches', count: 12, query: { text: 'x' } } });
+    let s = run(initialState(), { type: 'ask', action: { kind: 'delete-matches', set: 'retry', count: 12, query: { text: 'x' } } });
     s = run(s, { type: 'confirm-key', input: '1' }, { type: 'confirm-key', input: '3' });
     expect(typedRight(s)).toBe(false);
     s = run(s, { type: 'confirm-key', input: '', backspace: true }, { type: 'confirm-key', input: '2' });
@@ -148,8 +150,12 @@ describe('questions', () => {
     for (const width of [59, 79, 199]) {
       for (const action of [
         { kind: 'purge-queue' as const, jobName: long, count: 5 },
-        { kind: 'retry-matches' as const, count: 1234, query: { jobName: long, errorMatch: 'quota' } },
+        { kind: 'retry-matches' as const, set: 'dead' as const, count: 1234, query: { jobName: long, errorMatch: 'quota' } },
+        { kind: 'retry-matches' as const, set: 'scheduled' as const, count: 1234, query: { jobName: long, errorMatch: 'quota' } },
+        { kind: 'delete-matches' as const, set: 'retry' as const, count: 1234, query: { jobName: long } },
         { kind: 'run-now' as const, set: 'scheduled' as const, id: 'id1', name: long },
+        { kind: 'delete-queued' as const, jobName: long, id: 'id1', name: long, member: 'm' },
+        { kind: 'delete-queued' as const, jobName: long, id: '', name: '', member: 'm' },
       ]) {
         const text = confirmMessage(action, width, '12');
         expect(textWidth(text), text).toBeLessThanOrEqual(width);
@@ -157,6 +163,12 @@ describe('questions', () => {
     }
     expect(confirmMessage({ kind: 'purge-queue', jobName: 'a\x1b[2Jb', count: 2 }, 79)).toContain('a\\x1b[2Jb');
     expect(confirmMessage({ kind: 'run-now', set: 'retry', id: 'id9', name: 'webhook' }, 79)).toBe('Run retry job webhook (id9) now? (y/n)');
+    // Matches of the retry and scheduled sets are run now, not "retried"; each question names its set.
+    expect(confirmMessage({ kind: 'retry-matches', set: 'retry', count: 14, query: { jobName: 'webhook' } }, 79, '1')).toBe('Run the 14 retry jobs matching name:webhook now? Type 14, Enter: 1▏');
+    expect(confirmMessage({ kind: 'retry-matches', set: 'dead', count: 2, query: { errorMatch: 'quota' } }, 79)).toBe('Retry the 2 dead jobs matching error:quota? Type 2, Enter: ▏');
+    expect(confirmMessage({ kind: 'delete-matches', set: 'scheduled', count: 3, query: { text: 'may' } }, 79)).toBe('Delete the 3 scheduled jobs matching may? Type 3, Enter: ▏');
+    expect(confirmMessage({ kind: 'delete-queued', jobName: 'email', id: 'id7', name: 'email\x1b', member: 'm' }, 79)).toBe('Delete queued job email\\x1b (id7)? (y/n)');
+    expect(confirmMessage({ kind: 'delete-queued', jobName: 'email', id: '', name: '', member: 'm' }, 79)).toBe('Delete the undecodable entry queued in email? (y/n)');
   });
 });
 
@@ -189,7 +201,55 @@ describe('the search state', () => {
     s = run(s, { type: 'confirm-closed' }, { type: 'search-start', set: 'dead', input: 'name:email' }, { type: 'search-progress', id: 1, done: 3, total: 3, matches: [entry(1), entry(2)] }, { type: 'search-end', id: 1 });
     expect(searchLine(s.search!)).toBe('searched all 3 · 2 matches · Esc clears');
     s = run(s, { type: 'command', command: 'retry-all-dead' });
-    expect(s.confirm?.action).toEqual({ kind: 'retry-matches', count: 2, query: { jobName: 'email' } });
+    expect(s.confirm?.action).toEqual({ kind: 'retry-matches', set: 'dead', count: 2, query: { jobName: 'email' } });
+  });
+
+  it('on the retry and scheduled views R and D act on a finished search\'s matches of that set, and say what to do without one', () => {
+    for (const set of ['retry', 'scheduled'] as const) {
+      let s = run(initialState({ view: set }), { type: 'snapshot', snapshot: snapshot() });
+      expect(resolveKey({ input: 'R' }, set)?.command).toBe('run-matches');
+      expect(resolveKey({ input: 'D' }, set)?.command).toBe('delete-matches');
+      s = run(s, { type: 'command', command: 'run-matches' });
+      expect(s.confirm).toBeUndefined();
+      expect(s.status).toMatchObject({ error: true, text: expect.stringContaining('R acts on the matches of a search: / first') });
+      s = run(s, { type: 'search-start', set, input: 'name:email' }, { type: 'search-progress', id: 1, done: 3, total: 3, matches: [entry(1)] });
+      s = run(s, { type: 'command', command: 'delete-matches' });
+      expect(s.status?.text).toContain('the search is not finished');
+      s = run(s, { type: 'search-end', id: 1 }, { type: 'command', command: 'delete-matches' });
+      expect(s.confirm?.action).toEqual({ kind: 'delete-matches', set, count: 1, query: { jobName: 'email' } });
+      s = run(s, { type: 'confirm-closed' }, { type: 'command', command: 'run-matches' });
+      expect(s.confirm?.action).toEqual({ kind: 'retry-matches', set, count: 1, query: { jobName: 'email' } });
+    }
+  });
+});
+
+describe('keys on an open job', () => {
+  it('d on a queued job asks about exactly the bytes it read, an undecodable entry included', () => {
+    const bytes = Buffer.from([0x7b, 0xff]);
+    const queued = { ...entry(4), ahead: 0, member: bytes };
+    let s = run(initialState({ view: 'queues' }), { type: 'snapshot', snapshot: snapshot() }, { type: 'open-detail', target: { where: 'queued', jobName: 'email', entry: queued } });
+    expect(resolveKey({ input: 'd' }, 'queues', 'detail')?.command).toBe('delete-queued-job');
+    expect(resolveKey({ input: 'd' }, 'queues', 'list')).toBeUndefined();
+    expect(footerBindings('queues', 'detail').map((b) => `${b.keys} ${b.label}`)).toContain('d del');
+    s = run(s, { type: 'command', command: 'delete-queued-job' });
+    expect(s.confirm?.action).toEqual({ kind: 'delete-queued', jobName: 'email', id: 'id4', name: 'email', member: bytes });
+    expect((s.confirm?.action as { member: unknown }).member).toBe(bytes);
+    s = run(s, { type: 'confirm-closed' }, { type: 'open-detail', target: { where: 'queued', jobName: 'email', entry: { ...queued, name: '', id: '', invalid: 'not JSON' } } });
+    s = run(s, { type: 'command', command: 'delete-queued-job' });
+    expect(s.confirm?.action).toMatchObject({ kind: 'delete-queued', id: '', member: bytes });
+  });
+
+  it('d on a job in progress deletes nothing: the hint and the status line say a worker is running it', () => {
+    const w = worker('w1', NOW - 30);
+    let s = run(initialState({ view: 'workers' }), { type: 'snapshot', snapshot: snapshot({ observations: [w] }) }, { type: 'open-detail', target: { where: 'in-progress', worker: w, lookup: 'pending' } });
+    expect(footerBindings('workers', 'detail').map((b) => `${b.keys} ${b.label}`)).toContain('d no del: running');
+    expect(footerBindings('workers', 'detail').some((b) => b.acts)).toBe(false);
+    const binding = resolveKey({ input: 'd' }, 'workers', 'detail')!;
+    expect(binding.command).toBe('delete-running');
+    s = run(s, { type: 'command', command: binding.command });
+    expect(s.confirm).toBeUndefined();
+    expect(s.detail?.where).toBe('in-progress');
+    expect(s.status).toMatchObject({ error: true, text: expect.stringContaining('a worker is running this job: it cannot be deleted') });
   });
 });
 

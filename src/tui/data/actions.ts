@@ -3,6 +3,7 @@
 // did; failures are thrown and shown as errors by the caller. The footer
 // makes the names inert.
 import type { BulkProgress, Client } from '../../engine/client/client.js';
+import { NotDeletedError } from '../../engine/errors.js';
 import { describeQuery } from '../state/query.js';
 import type { ConfirmAction, SetView } from '../state/types.js';
 
@@ -28,9 +29,9 @@ export interface BulkControl {
 }
 
 /** "retried 50 of 51 dead jobs…; 1 left in dead (undecodable); stopped: R runs it again for the rest". */
-function tally(past: string, what: string, r: { done: number; total: number; left: number; changed: number; aborted: boolean }, again: string): string {
+function tally(past: string, what: string, r: { done: number; total: number; left: number; changed: number; aborted: boolean }, again: string, set: SetView = 'dead'): string {
   // Exactly what moved first; then where the rest went, if anywhere.
-  const rest = [r.changed > 0 ? `${r.changed} changed meanwhile` : '', r.left > 0 ? `${r.left} left in dead (undecodable, or their queue key holds another type)` : ''].filter(Boolean);
+  const rest = [r.changed > 0 ? `${r.changed} changed meanwhile` : '', r.left > 0 ? `${r.left} left in ${set} (undecodable, or their queue key holds another type)` : ''].filter(Boolean);
   const stopped = r.aborted ? `; stopped: ${again} runs it again for the rest` : '';
   return `${past} ${r.done} of ${r.total} ${what}${rest.length > 0 ? `; ${rest.join('; ')}` : ''}${stopped}`;
 }
@@ -55,12 +56,23 @@ export async function runConfirmed(client: Client, action: ConfirmAction, contro
       return `deleted ${deleted} dead jobs`;
     }
     case 'retry-matches': {
-      const r = await client.retryAllDeadJobs({ ...action.query, ...control });
-      return tally('retried', `dead jobs matching ${describeQuery(action.query)}`, { ...r, done: r.retried }, 'R');
+      const matching = `${action.set} jobs matching ${describeQuery(action.query)}`;
+      if (action.set === 'dead') {
+        const r = await client.retryAllDeadJobs({ ...action.query, ...control });
+        return tally('retried', matching, { ...r, done: r.retried }, 'R');
+      }
+      const r = await client.runAllJobsNow(action.set, { ...action.query, ...control });
+      return tally('moved', `${matching} to their queues`, { ...r, done: r.moved }, 'R', action.set);
     }
     case 'delete-matches': {
-      const r = await client.deleteAllDeadJobs({ ...action.query, ...control });
-      return tally('deleted', `dead jobs matching ${describeQuery(action.query)}`, { ...r, done: r.deleted }, 'D');
+      const r = await client.deleteAllJobs(action.set, { ...action.query, ...control });
+      return tally('deleted', `${action.set} jobs matching ${describeQuery(action.query)}`, { ...r, done: r.deleted }, 'D', action.set);
+    }
+    case 'delete-queued': {
+      const what = action.id === '' ? `the undecodable entry of ${action.jobName}` : `queued job ${action.name} (${action.id})`;
+      const { deleted, markerReleased } = await client.deleteQueuedJob(action.jobName, action.member);
+      if (!deleted) throw new NotDeletedError(`nothing deleted: ${what} is no longer in the queue (a pool took it, or someone removed it)`);
+      return `deleted ${what} from ${action.jobName}${markerReleased ? ', its uniqueness marker released' : ''}`;
     }
     case 'purge-queue': {
       const { purged, markersReleased } = await client.purgeQueue(action.jobName);
@@ -76,6 +88,9 @@ export function isBulk(action: ConfirmAction): boolean {
 
 /** The progress line of a bulk action. */
 export function bulkLabel(action: ConfirmAction): string {
-  if (action.kind === 'retry-matches' || action.kind === 'delete-matches') return `${action.kind === 'retry-matches' ? 'retrying' : 'deleting'} dead jobs matching ${describeQuery(action.query)}`;
+  if (action.kind === 'retry-matches' || action.kind === 'delete-matches') {
+    const verb = action.kind === 'delete-matches' ? 'deleting' : action.set === 'dead' ? 'retrying' : 'moving to their queues';
+    return `${verb} ${action.set} jobs matching ${describeQuery(action.query)}`;
+  }
   return 'retrying dead jobs';
 }

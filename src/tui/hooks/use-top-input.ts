@@ -77,7 +77,7 @@ export function handleKey(deps: InputDeps, input: string, key: Key): void {
     } else if (input !== 'y' && input !== 'Y') return;
     close();
     // The job acted on is gone from its set: close it if it was open.
-    if (state.detail && (action.kind === 'delete-job' || action.kind === 'retry-job' || action.kind === 'run-now')) dispatch({ type: 'command', command: 'back' });
+    if (state.detail && (action.kind === 'delete-job' || action.kind === 'retry-job' || action.kind === 'run-now' || action.kind === 'delete-queued')) dispatch({ type: 'command', command: 'back' });
     if (!isBulk(action)) return act(runConfirmed(deps.client, action));
     const search = state.search;
     deps.tasks.start(bulkLabel(action), (control) => runConfirmed(deps.client, action, control), () => {

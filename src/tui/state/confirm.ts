@@ -41,12 +41,21 @@ export function confirmMessage(action: ConfirmAction, width: number, typed = '')
       return `Delete all ${action.count} dead jobs for good? (y/n)`;
     case 'retry-matches':
     case 'delete-matches': {
-      const verb = action.kind === 'retry-matches' ? 'Retry' : 'Delete';
+      // Dead jobs are retried; retry and scheduled ones are run now (moved to their queues ahead of time).
+      const run = action.kind === 'retry-matches' && action.set !== 'dead';
+      const verb = action.kind === 'delete-matches' ? 'Delete' : run ? 'Run' : 'Retry';
+      const now = run ? ' now' : '';
       const n = action.count;
       return around(describeQuery(action.query), width, [
-        [`${verb} the ${n} dead jobs matching `, `? Type ${n}, Enter: ${typed}▏`],
-        [`${verb} ${n} matching `, `? Type ${n}: ${typed}▏`],
+        [`${verb} the ${n} ${action.set} jobs matching `, `${now}? Type ${n}, Enter: ${typed}▏`],
+        [`${verb} ${n} matching `, `${now}? Type ${n}: ${typed}▏`],
       ]);
+    }
+    case 'delete-queued': {
+      if (action.id === '') return around(action.jobName, width, [[`Delete the undecodable entry queued in `, `? (y/n)`]]);
+      const id = truncate(inert(action.id), 40, 'middle');
+      const fixed = `Delete queued job  (${id})? (y/n)`;
+      return `Delete queued job ${name(action.name, width - textWidth(fixed))} (${id})? (y/n)`;
     }
     case 'purge-queue': {
       const answer = typedAnswer(action) === 'purge' ? 'purge' : 'its name';

@@ -22,7 +22,7 @@ export function helpLines(view: View, width: number, readOnly: boolean): Overlay
   }
   const tail = readOnly
     ? 'This console is read-only (--read-only or WORK_READ_ONLY=1): keys that change Redis are off.'
-    : 'Uppercase (Shift) keys act on every dead job; each action on jobs names them and asks first.';
+    : 'Uppercase (Shift) keys act on many jobs at once (every dead job, or every match of a search); each action on jobs names them and asks first.';
   lines.push(...field('', `${tail} Esc closes.`, width, 0, true));
   return lines;
 }

@@ -218,7 +218,18 @@ function command(state: TopState, id: CommandId, input: string): TopState {
     }
     case 'retry-all-dead':
     case 'delete-all-dead':
+    case 'run-matches':
+    case 'delete-matches':
       return bulk(state, id);
+    case 'delete-queued-job': {
+      const detail = state.detail;
+      if (detail?.where !== 'queued') return state;
+      const { entry } = detail;
+      // An undecodable entry is deleted by its bytes too: it has no name or ID to show, so the question says so.
+      return ask(state, { kind: 'delete-queued', jobName: detail.jobName, id: entry.invalid ? '' : entry.id, name: entry.invalid ? '' : entry.name, member: entry.member });
+    }
+    case 'delete-running':
+      return status(state, 'a worker is running this job: it cannot be deleted (it is not in its queue); it ends, or fails to retry or dead, on its own', true);
     case 'purge-queue': {
       if (state.queueJobs) return purge(state, state.queueJobs.jobName);
       const queue = listedQueues(state)[state.selected.queues];
@@ -236,14 +247,23 @@ function purge(state: TopState, jobName: string): TopState {
   return ask(state, { kind: 'purge-queue', jobName, count });
 }
 
-/** R and D: every dead job, or every match of a finished search of the dead set. */
-function bulk(state: TopState, id: 'retry-all-dead' | 'delete-all-dead'): TopState {
-  const search = searchOf(state, 'dead');
-  if (!search) return ask(state, { kind: id, count: state.snapshot?.counts.dead ?? 0 });
-  const verb = id === 'retry-all-dead' ? 'retry' : 'delete';
+/**
+ * R and D: every match of a finished search of the set on screen; on the
+ * dead view, without a search, every dead job.
+ */
+function bulk(state: TopState, id: 'retry-all-dead' | 'delete-all-dead' | 'run-matches' | 'delete-matches'): TopState {
+  if (!isSetView(state.view)) return state;
+  const set = state.view;
+  const deleting = id === 'delete-all-dead' || id === 'delete-matches';
+  const search = searchOf(state, set);
+  if (!search) {
+    if (set === 'dead') return ask(state, { kind: deleting ? 'delete-all-dead' : 'retry-all-dead', count: state.snapshot?.counts.dead ?? 0 });
+    return status(state, `${deleting ? 'D' : 'R'} acts on the matches of a search: / first (name:NAME, error:TEXT or any text), then ${deleting ? 'D' : 'R'}`, true);
+  }
+  const verb = deleting ? 'delete' : set === 'dead' ? 'retry' : 'run';
   if (search.status !== 'done') return status(state, `the search is not finished: let it finish (/ and Enter runs it again) before you ${verb} its matches`, true);
-  if (search.matchCount === 0) return status(state, `no dead jobs match ${describeQuery(search.query)}: nothing to ${verb}`);
-  return ask(state, { kind: id === 'retry-all-dead' ? 'retry-matches' : 'delete-matches', count: search.matchCount, query: search.query });
+  if (search.matchCount === 0) return status(state, `no ${set} jobs match ${describeQuery(search.query)}: nothing to ${verb}`);
+  return ask(state, { kind: deleting ? 'delete-matches' : 'retry-matches', set, count: search.matchCount, query: search.query });
 }
 
 function open(state: TopState): TopState {

@@ -1,5 +1,6 @@
 // The console's data and UI state types.
 import type { Job } from '../../engine/codec/job.js';
+import type { RedisBytes } from '../../engine/codec/redis-bytes.js';
 import type {
   JobEntry,
   JobPage,
@@ -67,8 +68,11 @@ export type ConfirmAction =
   | { kind: 'retry-job'; id: string; name: string }
   | { kind: 'delete-job'; set: SetView; id: string; name: string }
   | { kind: 'run-now'; set: Exclude<SetView, 'dead'>; id: string; name: string }
-  | { kind: 'retry-matches'; count: number; query: JobQuery }
-  | { kind: 'delete-matches'; count: number; query: JobQuery }
+  /** On dead: retry the matches; on retry or scheduled: move them to their queues now. */
+  | { kind: 'retry-matches'; set: SetView; count: number; query: JobQuery }
+  | { kind: 'delete-matches'; set: SetView; count: number; query: JobQuery }
+  /** One job waiting in a queue, by its exact bytes; `id` and `name` are for the question and the report. */
+  | { kind: 'delete-queued'; jobName: string; id: string; name: string; member: RedisBytes }
   | { kind: 'purge-queue'; jobName: string; count: number };
 
 /** What has the keys: the view's rows, the help, an open job, or a question. */
