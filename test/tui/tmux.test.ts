@@ -1,9 +1,10 @@
 // The built `work top` in a real terminal (tmux) against its own seeded
 // private redis-server: press keys as an operator would, read the screen back,
 // and check what the terminal itself did (title, clipboard, colours).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { waitFor } from '../support/wait.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 const cli = fileURLToPath(new URL('../../dist/commands/cli.js', import.meta.url));
+const pingProbe = fileURLToPath(new URL('../support/ping-probe.mjs', import.meta.url));
 
 // A hostile last error: sets the window title, clears the screen, writes the clipboard.
 const TITLE_TOKEN = `owned-${randomBytes(3).toString('hex')}`;
@@ -54,6 +56,36 @@ function startTop(columns: number, rows: number, { env = {}, args = [] }: { env?
   tmux('new-session', '-d', '-s', 'top', '-x', String(columns), '-y', String(rows), command);
   // Programs may set the clipboard (OSC 52) in this server: a leak would show as a buffer.
   tmux('set-option', '-g', 'set-clipboard', 'on');
+}
+
+interface PingReport {
+  pings: number;
+  worstMs: number;
+  /** The slowest PING less the time the probe or redis-server waited for a CPU meanwhile (see ping-probe.mjs). */
+  worstBlockedMs: number;
+  /** The run-queue waits could be read (Linux /proc); without them worstBlockedMs is the round trip. */
+  scheduler: boolean;
+}
+
+/**
+ * A separate client PINGing the server every 10 ms from its own process
+ * (this one blocks in each synchronous tmux capture); report() stops it.
+ */
+async function startPingProbe(url: string): Promise<{ report(): Promise<PingReport> }> {
+  const child = spawn(process.execPath, [pingProbe, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('the PING probe exited');
+    return value as string;
+  };
+  if ((await next()) !== 'ready') throw new Error('the PING probe did not start');
+  return {
+    async report() {
+      child.stdin.write('report\n');
+      return JSON.parse(await next()) as PingReport;
+    },
+  };
 }
 
 async function stopTop(): Promise<void> {
@@ -234,13 +266,20 @@ describe.skipIf(!hasTmux || !redisServerAvailable())('work top in a real termina
     keysIn('Escape');
     await screenShows('page 1 of 10000');
 
+    // The search that finds the two jobs past page 9,999 keeps Redis answering a separate
+    // client: no PING waits 50 ms on a command the search sent. (Time the probe or Redis
+    // spent waiting for a CPU of a busy machine is not the search's; the probe leaves it out.)
     keysIn('/');
     keysIn('-l', 'error:disk quota');
     await screenShows('/error:disk quota▏');
+    const probe = await startPingProbe(server.url);
     keysIn('Enter');
     await screenShows('searched all 200,000 · 2 matches');
+    const pings = await probe.report();
     expect(screen()).toContain('dj0000000000000000199990');
     expect(screen()).toContain('dj0000000000000000199999');
+    expect(pings.pings, JSON.stringify(pings)).toBeGreaterThanOrEqual(5); // it did probe during the search
+    expect(pings.worstBlockedMs, JSON.stringify(pings)).toBeLessThan(50);
     expectFits(80);
     keysIn('Enter');
     await screenShows('Last error  disk quota exceeded');
