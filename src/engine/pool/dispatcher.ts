@@ -32,6 +32,7 @@ import { ackJobsCall, type Ack, type AckFixedKeys, type AckMetrics, type NameKey
 import { fetchJobsCall, fetchKeys, nextDrawPosition } from '../redis/calls/fetch-jobs.js';
 import { returnJobsCall } from '../redis/calls/return-jobs.js';
 import type { FetchedJob, Outcome } from './job-runner.js';
+import { shouldStartTrip } from './trip-policy.js';
 
 export interface StopResult {
   /** Jobs given back to their queues because they outran the grace period. */
@@ -52,7 +53,6 @@ interface Running extends FetchedJob {
 
 /** Idle polling steps (ms) for queues filled by producers that send no wake-up. */
 const IDLE_POLL_MS = [10, 50, 100, 250, 500, 1000];
-const MAX_TRIPS_IN_FLIGHT = 2;
 const ERROR_RETRY_MS = [50, 200, 500, 1000, 2000];
 
 export class Dispatcher {
@@ -65,6 +65,8 @@ export class Dispatcher {
   /** Where this pool's walk through its priorities stands (fetch-jobs-var.lua); random at first, so pools do not walk in step. */
   private drawPosition = Math.random();
   private readonly freeWorkers: string[];
+  private readonly concurrency: number;
+  private kickScheduled = false;
   private readonly running = new Set<Running>();
   /** Timed-out handlers that have not returned yet (see FetchedJob.lingering). */
   private lingering = 0;
@@ -121,6 +123,7 @@ export class Dispatcher {
     this.ackFixedKeys = [retryKey(prefix), deadKey(prefix), processedCountKey(prefix), failedCountKey(prefix), rescuesKey(prefix)];
     this.priorityArgs = types.map((t) => String(t.priority));
     this.freeWorkers = [...workerIds].reverse();
+    this.concurrency = workerIds.length;
   }
 
   /** Handlers running now, counting those that outlived their timeout and still hold a worker. */
@@ -272,9 +275,10 @@ export class Dispatcher {
       if (this.inFlight === 0 && !this.stopped) void this.reconcile();
       return;
     }
-    while (this.inFlight < MAX_TRIPS_IN_FLIGHT) {
+    for (;;) {
       const want = this.stopping || this.idle ? 0 : this.freeWorkers.length - this.reserved;
-      if (want <= 0 && this.pendingAcks.length === 0) return;
+      const state = { inFlight: this.inFlight, want, pendingAcks: this.pendingAcks.length, concurrency: this.concurrency, stopping: this.stopping };
+      if (!shouldStartTrip(state)) return;
       void this.tripOnce(Math.max(0, want));
     }
   }
@@ -441,7 +445,22 @@ export class Dispatcher {
     if (this.running.size === 0) {
       for (const settle of this.settledWaiters.splice(0)) settle();
     }
-    this.kick();
+    this.kickSoon();
+  }
+
+  /**
+   * kick(), once the jobs finishing in this turn of the event loop have all
+   * finished: the first of a batch to finish would otherwise send a trip for
+   * its one slot at once, and trips would alternate between one job and the
+   * rest (see trip-policy.ts on what a small trip costs).
+   */
+  private kickSoon(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      this.kick();
+    });
   }
 
   private resolveDrain(): void {
