@@ -13,8 +13,9 @@ export interface RedisServerHandle {
 const INSTALL_HINT =
   'redis-server is not installed: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a Redis server the tests may use';
 
-export function redisServerAvailable(): boolean {
-  const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+/** Whether `server` (redis-server, or another Redis-protocol server such as valkey-server) runs here. */
+export function redisServerAvailable(server = 'redis-server'): boolean {
+  const probe = spawnSync(server, ['--version'], { stdio: 'ignore' });
   return probe.error === undefined && probe.status === 0;
 }
 
@@ -33,7 +34,7 @@ async function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -43,7 +44,7 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() - started > deadlineMs) throw new Error(`redis-server did not listen on port ${port}`);
+    if (Date.now() - started > deadlineMs) throw new Error(`the server did not listen on port ${port}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -67,9 +68,15 @@ export interface TlsFiles {
 /**
  * `port`: reuse a known port (a restart); otherwise a free one is picked.
  * `tls`: listen on that port with TLS only (no plain-text port), clients need no certificate.
+ * `server`: the program to run, redis-server unless another one that takes
+ * redis-server's flags is named (valkey-server).
  */
-export async function startRedisServer(extraArgs: string[] = [], options: { port?: number; tls?: TlsFiles } = {}): Promise<RedisServerHandle> {
-  if (!redisServerAvailable()) throw new Error(INSTALL_HINT);
+export async function startRedisServer(
+  extraArgs: string[] = [],
+  options: { port?: number; tls?: TlsFiles; server?: string } = {},
+): Promise<RedisServerHandle> {
+  const server = options.server ?? 'redis-server';
+  if (!redisServerAvailable(server)) throw new Error(server === 'redis-server' ? INSTALL_HINT : `${server} is not installed`);
   // A port can be taken between probing and binding; try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -79,7 +86,7 @@ export async function startRedisServer(extraArgs: string[] = [], options: { port
       ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
       : ['--port', String(port)];
     const child = spawn(
-      'redis-server',
+      server,
       [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
       { stdio: 'ignore' },
     );
@@ -97,5 +104,5 @@ export async function startRedisServer(extraArgs: string[] = [], options: { port
       stop: () => stopProcess(child),
     };
   }
-  throw new Error(`could not start redis-server: ${String(lastError)}`);
+  throw new Error(`could not start ${server}: ${String(lastError)}`);
 }

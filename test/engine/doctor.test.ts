@@ -5,7 +5,9 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, diagnose, type DoctorFacts } from '../../src/engine/client/client.js';
 import * as keys from '../../src/engine/codec/keys.js';
-import { redisUrl, testRedis, type TestRedis } from '../support/redis.js';
+import { createClient } from '../../src/engine/redis/connection.js';
+import { parseRedisTarget } from '../../src/engine/redis/topology.js';
+import { everyServer, onCluster, redisUrl, testRedis, type TestRedis } from '../support/redis.js';
 
 const healthy = (): DoctorFacts => ({
   info: new Map([
@@ -83,9 +85,18 @@ describe('Client.doctorFacts', () => {
 
   it.skipIf(Boolean(process.env.REDIS_URL))('names the commands a restricted user may not run', async () => {
     const user = `doc-${randomBytes(4).toString('hex')}`;
-    await t.redis.call('ACL', 'SETUSER', user, 'on', '>pw-12345', `~${t.prefix}*`, `&${t.prefix}*`, '-@all', '+@read', '+@write', '+@connection', '+@transaction', '+info', '+time');
-    const { port } = new URL(redisUrl());
-    const redis = new Redis(`redis://${user}:pw-12345@127.0.0.1:${port}`);
+    // ACL users are per server: on a cluster, made on every master. A cluster
+    // client reads the slot map with CLUSTER SLOTS, so there the user has that too.
+    const servers = await everyServer(t.redis);
+    const clusterRights = onCluster() ? ['+cluster|slots', '+cluster|info'] : [];
+    for (const server of servers) {
+      await server.call('ACL', 'SETUSER', user, 'on', '>pw-12345', `~${t.prefix}*`, `&${t.prefix}*`, '-@all', '+@read', '+@write', '+@connection', '+@transaction', '+info', '+time', ...clusterRights);
+    }
+    const target = parseRedisTarget(redisUrl());
+    const redis =
+      target.kind === 'cluster'
+        ? createClient({ ...target, username: user, password: 'pw-12345' })
+        : new Redis(`redis://${user}:pw-12345@127.0.0.1:${new URL(redisUrl()).port}`);
     try {
       const facts = await new Client({ redis, namespace: t.namespace }).doctorFacts();
       const denied = [...facts.probes].filter(([, e]) => e !== undefined).map(([name]) => name);
@@ -93,7 +104,7 @@ describe('Client.doctorFacts', () => {
       expect(diagnose(facts).find((f) => f.check === 'ACL rights')?.level).toBe('fail');
     } finally {
       redis.disconnect();
-      await t.redis.call('ACL', 'DELUSER', user);
+      for (const server of servers) await server.call('ACL', 'DELUSER', user);
     }
   });
 });

@@ -8,6 +8,11 @@ import { startRedisServer, type RedisServerHandle } from '../../src/support/priv
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /**
+     * Set by the projects that repeat the behaviour tests on another kind of
+     * server ('cluster', 'valkey'); absent in the standalone project.
+     */
+    repeatOn?: string;
   }
 }
 
