@@ -1,7 +1,8 @@
 // What every subcommand module exports, and the flags every subcommand takes.
 import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL } from '../engine/redis/connection.js';
+import { namespacePrefix } from '../engine/codec/keys.js';
+import { checkClusterNamespace, DEFAULT_REDIS_URL } from '../engine/redis/connection.js';
 import { loadContext, type NamedContext } from './contexts.js';
 import { UsageError } from './exit-codes.js';
 import { loadRedisPassword } from './redis-password.js';
@@ -134,7 +135,12 @@ export function redisAccess(global: GlobalOptions): Pick<CommandContext, 'connec
   const ca = loadTlsCa(global);
   const password = loadRedisPassword(global);
   return {
-    connect: (options) => connectRedis(global.redisUrl, { ...options, ...(ca ? { ca } : {}), ...(password !== undefined ? { password } : {}) }),
+    connect: async (options) => {
+      // On a cluster an untagged namespace is refused before connecting, so the
+      // command ends at once (exit 2) instead of leaving a cluster client open.
+      if (/^rediss?\+cluster:/.test(global.redisUrl)) checkClusterNamespace(namespacePrefix(global.namespace));
+      return connectRedis(global.redisUrl, { ...options, ...(ca ? { ca } : {}), ...(password !== undefined ? { password } : {}) });
+    },
     redact: (text) => maskSecrets(text, global.redisUrl, password),
   };
 }

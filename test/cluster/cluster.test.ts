@@ -5,6 +5,7 @@
 // replication window.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/engine/client/client.js';
 import { Enqueuer } from '../../src/engine/enqueuer/enqueuer.js';
@@ -86,6 +87,23 @@ describe.skipIf(!haveRedisCli)('on a Redis Cluster', () => {
     expect(() => new Client({ redis: cluster.url, namespace: 'plain' })).toThrow(/use "\{plain\}"/);
     const pool = new WorkerPool({ redis: cluster.url, namespace: 'plain' }).job('x', () => {});
     await expect(pool.start()).rejects.toThrow(/no hash tag/);
+  });
+
+  it('leaves nothing open after the refusal: the CLI exits 2 at once, and a process that caught it ends by itself', async () => {
+    const refused = await runCli(['queues', '--json', '--redis', cluster.url, '-n', 'plain'], { timeoutMs: 10_000 });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/use "\{plain\}"/);
+    // The built package, as an application would load it; a cluster client
+    // left connecting would keep this process alive until the timeout.
+    const script = `
+      import { Client, Enqueuer } from './dist/index.js';
+      for (const make of [() => new Enqueuer({ redis: process.argv[1], namespace: 'plain' }), () => new Client({ redis: process.argv[1], namespace: 'plain' })]) {
+        try { make(); } catch (error) { console.log(error.name); }
+      }`;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, cluster.url], { cwd: root, encoding: 'utf8', timeout: 10_000 });
+    expect(run.signal, 'the process did not end by itself').toBeNull();
+    expect(run.stdout.trim().split('\n')).toEqual(['InvalidArgumentError', 'InvalidArgumentError']);
   });
 
   it('fails over when the master holding the namespace is killed under load; jobs acknowledged outside the replication window all run', { timeout: 90_000 }, async () => {

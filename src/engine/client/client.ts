@@ -44,7 +44,7 @@ import {
   wakeChannel,
   workerPoolsKey,
 } from '../codec/keys.js';
-import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { closeConnection, openNamespaceConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { moveMembersToQueues } from '../redis/move-to-queues.js';
 import { fromReply, textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { validateJobName } from '../codec/validation.js';
@@ -127,9 +127,8 @@ export class Client {
   private readonly clock: Clock;
 
   constructor(options: ClientOptions = {}) {
-    this.connection = openConnection(options.redis);
     this.prefix = namespacePrefix(options.namespace ?? 'work');
-    checkNamespaceFits(this.connection.redis, this.prefix);
+    this.connection = openNamespaceConnection(options.redis, this.prefix);
     this.clock = options.clock ?? systemClock;
   }
 

@@ -7,7 +7,7 @@ import { BulkEnqueueError, InvalidArgumentError } from '../errors.js';
 import { makeId } from '../codec/ids.js';
 import { encodeJob, encodeUniqueKeyMap, type Job } from '../codec/job.js';
 import { knownJobsKey, namespacePrefix, queueKey, scheduledKey, uniqueKey, wakeChannel } from '../codec/keys.js';
-import { checkNamespaceFits, closeConnection, openConnection, type Connection, type RedisInput } from '../redis/connection.js';
+import { closeConnection, openNamespaceConnection, type Connection, type RedisInput } from '../redis/connection.js';
 import { execOrThrow } from '../redis/pipeline.js';
 import { enqueueJobsCall, enqueueUniqueCall } from '../redis/calls/enqueue.js';
 import { queueCall, send } from '../redis/script-call.js';
@@ -74,9 +74,8 @@ export class Enqueuer {
   private readonly knownUntil = new Map<string, number>();
 
   constructor(options: EnqueuerOptions = {}) {
-    this.connection = openConnection(options.redis);
     this.prefix = namespacePrefix(options.namespace ?? 'work');
-    checkNamespaceFits(this.connection.redis, this.prefix);
+    this.connection = openNamespaceConnection(options.redis, this.prefix);
     this.clock = options.clock ?? systemClock;
     this.maxJobBytes = options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
   }

@@ -91,11 +91,33 @@ export function hashTag(key: string): string | undefined {
  * carry a hash tag. Said once, at construction, instead of on the first job.
  */
 export function checkNamespaceFits(redis: Redis, prefix: string): void {
-  if (!isCluster(redis) || hashTag(prefix) !== undefined) return;
+  if (isCluster(redis)) checkClusterNamespace(prefix);
+}
+
+/** checkNamespaceFits for a client known to be a cluster's, before it is made (pure). */
+export function checkClusterNamespace(prefix: string): void {
+  if (hashTag(prefix) !== undefined) return;
   const name = prefix.replace(/:$/, '');
   throw new InvalidArgumentError(
     `namespace "${name}" has no hash tag: on a Redis Cluster every key of a namespace must share one slot; use "{${name}}" (gocraft pools can use the same namespace)`,
   );
+}
+
+/**
+ * openConnection for a namespace, refused up front (checkNamespaceFits) when
+ * the target cannot hold it. A connection opened for a refused namespace is
+ * dropped at once: a cluster client left connecting would keep the process
+ * alive after the caller handled the error.
+ */
+export function openNamespaceConnection(input: RedisInput | undefined, prefix: string, overrides: RedisOptions = {}): Connection {
+  const connection = openConnection(input, overrides);
+  try {
+    checkNamespaceFits(connection.redis, prefix);
+  } catch (error) {
+    if (connection.owned) connection.redis.disconnect();
+    throw error;
+  }
+  return connection;
 }
 
 /**
