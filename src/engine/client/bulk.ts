@@ -12,7 +12,7 @@ import { deadKey, retryKey, scheduledKey } from '../codec/keys.js';
 import { textOf, type RedisBytes } from '../codec/redis-bytes.js';
 import { prepareMove, sendMove } from '../redis/move-to-queues.js';
 import { execOrThrow } from '../redis/pipeline.js';
-import { compileQuery, isEmptyQuery, type CompiledQuery, type JobQuery } from './search.js';
+import { compileQuery, isEmptyQuery, judgeMember, type CompiledQuery, type JobQuery } from './search.js';
 import { checkBatchSize, highestScore, sweep, type SweepResult, type Verdict } from './sweep.js';
 import type { BulkOptions, JobSetName } from './types.js';
 
@@ -183,9 +183,9 @@ function judgeBy(
     const raw = textOf(member);
     // A name filter rejects most members without decoding them.
     if (jobName !== undefined && !isNamed(raw, jobName)) return 'stay';
-    if (query && !query.mayMatch(raw)) return 'stay';
-    const job = jobOfMember(raw);
-    if (query && !query.matches(raw, job)) return 'stay';
+    const verdict = query ? judgeMember(query, raw) : { job: jobOfMember(raw) };
+    if (verdict === undefined) return 'stay';
+    const { job } = verdict;
     if (job === undefined) return undecodable;
     return take(member, job, raw) ? 'take' : 'stay';
   };
