@@ -3,10 +3,11 @@ import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { namespacePrefix } from '../engine/codec/keys.js';
 import { checkClusterNamespace, DEFAULT_REDIS_URL } from '../engine/redis/connection.js';
+import { parseRedisTarget } from '../engine/redis/topology.js';
 import { loadContext, type NamedContext } from './contexts.js';
 import { UsageError } from './exit-codes.js';
 import { loadRedisPassword } from './redis-password.js';
-import { connectRedis, maskSecrets, type ConnectOptions } from './redis-url.js';
+import { connectRedis, maskSecrets, validateRedisUrl, type ConnectOptions } from './redis-url.js';
 import { loadTlsCa } from './tls-ca.js';
 
 export interface FlagSpec {
@@ -138,7 +139,8 @@ export function redisAccess(global: GlobalOptions): Pick<CommandContext, 'connec
     connect: async (options) => {
       // On a cluster an untagged namespace is refused before connecting, so the
       // command ends at once (exit 2) instead of leaving a cluster client open.
-      if (/^rediss?\+cluster:/.test(global.redisUrl)) checkClusterNamespace(namespacePrefix(global.namespace));
+      validateRedisUrl(global.redisUrl);
+      if (parseRedisTarget(global.redisUrl).kind === 'cluster') checkClusterNamespace(namespacePrefix(global.namespace));
       return connectRedis(global.redisUrl, { ...options, ...(ca ? { ca } : {}), ...(password !== undefined ? { password } : {}) });
     },
     redact: (text) => maskSecrets(text, global.redisUrl, password),
