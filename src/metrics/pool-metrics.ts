@@ -5,7 +5,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
 import type { Client } from '../engine/client/client.js';
 import type { QueueInfo } from '../engine/client/types.js';
-import { bucketOf, RUN_MS_BOUNDS } from '../engine/metrics/buckets.js';
+import { RUN_MS_BOUNDS } from '../engine/metrics/buckets.js';
+import { NameCounts } from '../engine/metrics/job-counts.js';
 import type { WorkerPool } from '../engine/pool/worker-pool.js';
 import { sampledGauge, samplerMetrics } from './gauges.js';
 import { Sampler } from './sampler.js';
@@ -52,19 +53,19 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
   // The hot path only adds to plain numbers (prom-client's label hashing per
   // event cost more than the rest of a no-op job's bookkeeping); scrapes
   // turn them into Prometheus series.
-  const runs = new Map<string, RunCounts>();
-  const countsOf = (name: string): RunCounts => {
+  const runs = new Map<string, NameCounts>();
+  const countsOf = (name: string): NameCounts => {
     let counts = runs.get(name);
     if (!counts) {
-      counts = new RunCounts();
+      counts = new NameCounts();
       runs.set(name, counts);
     }
     return counts;
   };
   // Known names start at zero, so rates exist before the first run.
   for (const name of pool.jobNames) countsOf(name);
-  pool.on('job:completed', ({ job, durationMs }) => countsOf(job.name).add(durationMs, undefined));
-  pool.on('job:failed', ({ job, fate, durationMs }) => countsOf(job.name).add(durationMs, fate));
+  pool.on('job:completed', ({ job, durationMs }) => countsOf(job.name).add({ outcome: 'ok', runMs: durationMs, waitedSeconds: undefined }));
+  pool.on('job:failed', ({ job, fate, durationMs }) => countsOf(job.name).add({ outcome: fate, runMs: durationMs, waitedSeconds: undefined }));
 
   new Counter({
     name: 'work_worker_jobs_processed_total',
@@ -73,7 +74,7 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
     registers,
     collect() {
       this.reset();
-      for (const [name, c] of runs) this.inc({ job_name: name }, c.processed);
+      for (const [name, c] of runs) this.inc({ job_name: name }, c.done);
     },
   });
   new Counter({
@@ -83,7 +84,11 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
     registers,
     collect() {
       this.reset();
-      for (const [name, c] of runs) for (const fate of FATES) this.inc({ job_name: name, fate }, c.failed[fate]);
+      for (const [name, c] of runs) {
+        this.inc({ job_name: name, fate: 'retry' }, c.retried);
+        this.inc({ job_name: name, fate: 'dead' }, c.dead);
+        this.inc({ job_name: name, fate: 'discard' }, c.discarded);
+      }
     },
   });
   // prom-client's types list only its own metric classes; the registry needs no more than this object has.
@@ -158,24 +163,6 @@ export function poolMetrics(options: PoolMetricsOptions): PoolMetrics {
   };
 }
 
-const FATES = ['retry', 'dead', 'discard'] as const;
-type Fate = (typeof FATES)[number];
-
-/** One job name's runs: counts, and run times in the durable buckets (ms bounds, the same as seconds ones). */
-class RunCounts {
-  processed = 0;
-  readonly failed: Record<Fate, number> = { retry: 0, dead: 0, discard: 0 };
-  readonly buckets: number[] = new Array<number>(RUN_MS_BOUNDS.length + 1).fill(0);
-  sumSeconds = 0;
-
-  add(durationMs: number, fate: Fate | undefined): void {
-    this.processed++;
-    if (fate) this.failed[fate]++;
-    this.buckets[bucketOf(RUN_MS_BOUNDS, durationMs)]!++;
-    this.sumSeconds += durationMs / 1000;
-  }
-}
-
 /**
  * A histogram whose series are read, at scrape time, from the counts the
  * events added to: the text prom-client writes for a Histogram (`_bucket`
@@ -190,7 +177,7 @@ class RunHistogram {
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly runs: ReadonlyMap<string, RunCounts>,
+    private readonly runs: ReadonlyMap<string, NameCounts>,
   ) {}
 
   async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> }> {
@@ -199,12 +186,12 @@ class RunHistogram {
     for (const [jobName, c] of this.runs) {
       let below = 0;
       RUN_SECONDS_BUCKETS.forEach((le, i) => {
-        below += c.buckets[i]!;
+        below += c.run[i]!;
         values.push({ metricName: `${name}_bucket`, labels: { le, job_name: jobName }, value: below });
       });
-      values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', job_name: jobName }, value: c.processed });
-      values.push({ metricName: `${name}_sum`, labels: { job_name: jobName }, value: c.sumSeconds });
-      values.push({ metricName: `${name}_count`, labels: { job_name: jobName }, value: c.processed });
+      values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', job_name: jobName }, value: c.done });
+      values.push({ metricName: `${name}_sum`, labels: { job_name: jobName }, value: c.runMsSum / 1000 });
+      values.push({ metricName: `${name}_count`, labels: { job_name: jobName }, value: c.done });
     }
     return { name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }

@@ -94,6 +94,17 @@ describe('counters written by pools', () => {
   });
 });
 
+describe('NameCounts', () => {
+  it('adds up run times and tells discarded failures from retried and dead ones', async () => {
+    const { NameCounts } = await import('../../src/engine/metrics/job-counts.js');
+    const counts = new NameCounts();
+    for (const outcome of ['ok', 'retry', 'dead', 'discard', 'discard'] as const) counts.add({ outcome, runMs: 1.5, waitedSeconds: undefined });
+    expect([counts.done, counts.failed, counts.retried, counts.dead, counts.discarded]).toEqual([5, 4, 1, 1, 2]);
+    expect(counts.runMsSum).toBe(7.5);
+    expect(counts.latency.every((n) => n === 0)).toBe(true);
+  });
+});
+
 describe('MetricsTally', () => {
   it('sends at most once a second (or when forced), and keeps what could not be sent', async () => {
     const { MetricsTally } = await import('../../src/engine/metrics/tally.js');

@@ -31,7 +31,8 @@ export const FIELD = {
  * One job name's runs, counted as plain numbers: a pool adds every run it
  * acknowledges, so counting must not build strings or maps per run (that
  * cost about half a microsecond a job, a tenth of a no-op job's own cost);
- * the field names are made once per send, by fields().
+ * the field names are made once per send, by fields(). The Prometheus
+ * collector of a pool (metrics/pool-metrics.ts) counts its runs in these too.
  */
 export class NameCounts {
   done = 0;
@@ -40,9 +41,17 @@ export class NameCounts {
   dead = 0;
   readonly run: number[] = new Array<number>(RUN_MS_BOUNDS.length + 1).fill(0);
   readonly latency: number[] = new Array<number>(LATENCY_S_BOUNDS.length + 1).fill(0);
+  /** Run times added up, in ms (a Prometheus histogram's _sum; the durable counters keep none). */
+  runMsSum = 0;
+
+  /** Failed runs that were neither retried nor put in dead. */
+  get discarded(): number {
+    return this.failed - this.retried - this.dead;
+  }
 
   add(run: FinishedRun): void {
     this.done++;
+    this.runMsSum += run.runMs;
     if (run.outcome !== 'ok') this.failed++;
     if (run.outcome === 'retry') this.retried++;
     else if (run.outcome === 'dead') this.dead++;
