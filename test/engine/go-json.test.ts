@@ -312,7 +312,10 @@ describe('goJsonStringify fast path', () => {
   it('writes exactly what the careful encoder writes, for plain values of every shape', () => {
     let seed = 11;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const strings = ['', 'a', 'Zed', 'say "hi"', 'back\\slash', 'new\nline', 'tab\t', '<b>&', '\u2028', 'é世😀', '\ud800', '\b\f', 'x/y'];
+    // Controls JSON.stringify escapes as Go does (\u0001), text that merely
+    // looks like an escape Go spells otherwise (a backslash before "b" or
+    // "ud800"), and the real thing.
+    const strings = ['', 'a', 'Zed', 'say "hi"', 'back\\slash', 'new\nline', 'tab\t', '<b>&', '\u2028', 'é世😀', '\ud800', '\udfff', '\b\f', 'x/y', '\u0001\u001f', 'x\\bf', 'a\\ud800', '😀\\f'];
     const keys = ['b', 'a', 'A', '_', 'é', '😀', '\uffff', 'a b', '__proto__', '10', '9', '<k>'];
     const value = (depth: number): unknown => {
       const r = rand();

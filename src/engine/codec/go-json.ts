@@ -91,9 +91,34 @@ export function goJsonStringify(value: unknown): string {
   // their keys are in Go's order (native, and several times faster than the
   // member-by-member encoder below, which keeps every other case).
   const plain = goOrdered(value, 0);
-  if (plain !== NOT_PLAIN) return JSON.stringify(plain);
+  if (plain !== NOT_PLAIN) {
+    const json = JSON.stringify(plain);
+    if (!writtenDifferentlyByGo(json)) return json;
+  }
   return goJsonStringifyCarefully(value);
 }
+
+/**
+ * Whether JSON.stringify's output holds a string Go writes otherwise: a
+ * character Go escapes and JSON.stringify leaves raw (<, >, &, U+2028,
+ * U+2029), or an escape Go spells differently (\b and \f, which Go writes
+ * as \u0008 and \u000c, and a lone surrogate's \udXXX, which Go writes as
+ * \ufffd). Other escapes, other controls included, are Go's too. Checking
+ * the output once costs less than checking every string of the input. A
+ * false alarm (a backslash before "b" in the text, say) only sends the
+ * value the careful way.
+ */
+function writtenDifferentlyByGo(json: string): boolean {
+  // Long and all ASCII (byteLength counts without copying): a few native
+  // scans beat one regular expression; short text, the regular expressions.
+  if (json.length > 256 && Buffer.byteLength(json) === json.length) {
+    return json.includes('<') || json.includes('>') || json.includes('&') || (json.includes('\\') && GO_SPELLS_OTHERWISE.test(json));
+  }
+  return GO_WRITES_OTHERWISE.test(json);
+}
+
+const GO_SPELLS_OTHERWISE = /\\(?:[bf]|ud[89a-f])/;
+const GO_WRITES_OTHERWISE = /[<>&\u2028\u2029]|\\(?:[bf]|ud[89a-f])/;
 
 /** Go's encoding member by member: every case goJsonStringify's fast path leaves out (exported for its tests). */
 export function goJsonStringifyCarefully(value: unknown): string {
@@ -109,15 +134,16 @@ const PLAIN_DEPTH = 64;
 
 /**
  * `value` with every object's keys in Go's order (a copy only where the order
- * differs), when JSON.stringify of it is exactly Go's encoding: plain objects
- * and dense arrays of strings with nothing Go escapes differently, finite
- * numbers other than -0 (Go writes "-0"), booleans and null. NOT_PLAIN for
- * anything else: undefined, toJSON, boxed values, bigints, Maps, holes …
+ * differs), when JSON.stringify of it is Go's encoding but for the spelling
+ * of some strings (checked in the output): plain objects and dense arrays of
+ * strings, finite numbers other than -0 (Go writes "-0"), booleans and null.
+ * NOT_PLAIN for anything else: undefined, toJSON, boxed values, bigints,
+ * Maps, holes …
  */
 function goOrdered(value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
-      return GO_ONLY_ESCAPES.test(value) ? NOT_PLAIN : value;
+      return value; // checked once in the output (writtenDifferentlyByGo)
     case 'number':
       return Number.isFinite(value) && !Object.is(value, -0) ? value : NOT_PLAIN;
     case 'boolean':
@@ -132,10 +158,11 @@ function goOrdered(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) return NOT_PLAIN;
-      const item = goOrdered(value[i], depth + 1);
+      const v: unknown = value[i];
+      if (v === undefined && !(i in value)) return NOT_PLAIN; // a hole
+      const item = goOrdered(v, depth + 1);
       if (item === NOT_PLAIN) return NOT_PLAIN;
-      if (item !== value[i]) (copy ??= value.slice())[i] = item;
+      if (item !== v) (copy ??= value.slice())[i] = item;
     }
     return copy ?? value;
   }
@@ -144,20 +171,20 @@ function goOrdered(value: unknown, depth: number): unknown {
   const record = value as Record<string, unknown>;
   const shape = shapeOf(Object.keys(record));
   if (shape === undefined) return NOT_PLAIN;
-  const { order, sorted } = shape;
+  const { order, sorted, hasProtoKey } = shape;
+  // Plain assignment, except for a "__proto__" key (it would set the prototype).
+  const put = hasProtoKey ? defineOwn : assign;
   let copy: Record<string, unknown> | undefined = sorted ? undefined : {};
-  for (const key of order) {
+  for (let i = 0; i < order.length; i++) {
+    const key = order[i]!;
     const v = record[key];
     const item = goOrdered(v, depth + 1);
     if (item === NOT_PLAIN) return NOT_PLAIN;
     if (copy === undefined && item !== v) {
       copy = {};
-      for (const k of order) {
-        if (k === key) break;
-        defineOwn(copy, k, record[k]);
-      }
+      for (let j = 0; j < i; j++) put(copy, order[j]!, record[order[j]!]);
     }
-    if (copy !== undefined) defineOwn(copy, key, item);
+    if (copy !== undefined) put(copy, key, item);
   }
   return copy ?? value;
 }
@@ -167,6 +194,8 @@ interface Shape {
   order: readonly string[];
   /** Whether they already were in that order. */
   sorted: boolean;
+  /** Whether one key is "__proto__", which a copy must define rather than assign. */
+  hasProtoKey: boolean;
 }
 
 /**
@@ -183,7 +212,7 @@ function shapeOf(keys: string[]): Shape | undefined {
   let seen = shapes.get(first);
   if (seen) {
     for (const entry of seen) {
-      if (entry.keys.length === keys.length && entry.keys.every((k, i) => k === keys[i])) return entry.shape;
+      if (sameKeys(entry.keys, keys)) return entry.shape;
     }
   } else {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
@@ -196,10 +225,20 @@ function shapeOf(keys: string[]): Shape | undefined {
   if (!keys.some((k) => GO_ONLY_ESCAPES.test(k) || ARRAY_INDEX.test(k))) {
     let sorted = true;
     for (let i = 1; i < keys.length && sorted; i++) sorted = compareUtf8(keys[i - 1]!, keys[i]!) < 0;
-    shape = { order: sorted ? keys : [...keys].sort(compareUtf8), sorted };
+    shape = { order: sorted ? keys : [...keys].sort(compareUtf8), sorted, hasProtoKey: keys.includes('__proto__') };
   }
   if (seen.length < 16) seen.push({ keys, shape });
   return shape;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+  target[key] = value;
 }
 
 /** An own data property, "__proto__" included (assigning that one would set the prototype). */
