@@ -205,14 +205,20 @@ interface Shape {
  */
 const shapes = new Map<string, Array<{ keys: string[]; shape: Shape | undefined }>>();
 const MAX_SHAPES = 1000;
+let lastFound: { keys: string[]; shape: Shape | undefined } | undefined;
 
 /** The key list's order in Go's encoding, or undefined when JSON.stringify cannot write it as Go does. */
 function shapeOf(keys: string[]): Shape | undefined {
+  // Lists of objects of one shape: the last one found usually matches.
+  if (lastFound !== undefined && sameKeys(lastFound.keys, keys)) return lastFound.shape;
   const first = keys[0] ?? '';
   let seen = shapes.get(first);
   if (seen) {
     for (const entry of seen) {
-      if (sameKeys(entry.keys, keys)) return entry.shape;
+      if (sameKeys(entry.keys, keys)) {
+        lastFound = entry;
+        return entry.shape;
+      }
     }
   } else {
     if (shapes.size >= MAX_SHAPES) shapes.clear();
