@@ -31,7 +31,8 @@
   A type is eligible when its queue is non-empty, the paused key does not
   exist, and (no cap, or cap <= 0, or lock < cap), checked in that order as
   gocraft does. State is read once per type and then tracked locally, so a
-  batch costs one LLEN/GET per type, not per job: within a call it only gets
+  batch costs one LLEN per type (and for a non-empty queue an EXISTS and a
+  GET or two), not per job: within a call it only gets
   worse. The lock and lock_info increments are applied once per type at the
   end.
 ]]
@@ -48,11 +49,13 @@ local function load(i)
   local s = state[i]
   if s then return s end
   local base = 1 + (i - 1) * 6
-  s = { taken = 0 }
-  s.cap = tonumber(redis.call('GET', KEYS[base + 6])) or 0
+  s = { taken = 0, cap = 0 }
   s.len = redis.call('LLEN', KEYS[base + 1])
+  -- An empty queue is ineligible whatever its pause or cap: one read, not
+  -- two (most of a pool's queues are empty most of the time).
   if s.len > 0 then
     s.paused = redis.call('EXISTS', KEYS[base + 3]) == 1
+    s.cap = tonumber(redis.call('GET', KEYS[base + 6])) or 0
     if s.cap > 0 then
       s.lock = tonumber(redis.call('GET', KEYS[base + 4])) or 0
     else
