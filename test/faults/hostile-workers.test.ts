@@ -81,17 +81,21 @@ describe.skipIf(!redisServerAvailable())('handlers that take their worker proces
     expect(watcher.running).toBe(true);
   });
 
-  it('a handler that exhausts the heap (--max-old-space-size=64) kills each worker that takes it until maxRescues sends it to dead; the jobs beside it all run', { timeout: 60_000 }, async () => {
+  it('a handler that exhausts the heap (--max-old-space-size=64) kills each worker that takes it until maxRescues sends it to dead; the jobs beside it all run', { timeout: 100_000 }, async () => {
     const timings = { ...FAULT_TIMINGS, concurrency: 2 };
     const c = await cluster(timings);
     // A supervisor's restart loop: one worker, started again each time it dies.
     const workers: WorkerProcess[] = [];
+    const exits: string[] = [];
     let supervising = true;
     cleanup(() => (supervising = false));
     const start = () => {
       const w = c.worker(['--max-old-space-size=64']);
-      workers.push(w);
-      void w.exited.then(() => supervising && start());
+      const i = workers.push(w) - 1;
+      void w.exited.then(({ code, signal }) => {
+        exits[i] = String(signal ?? code);
+        if (supervising) start();
+      });
     };
     start();
     await workers[0]!.ready;
@@ -99,10 +103,15 @@ describe.skipIf(!redisServerAvailable())('handlers that take their worker proces
     const [heap] = await c.enqueuer.enqueueBulk([{ name: 'heap' }]);
     const ordinary = await c.enqueuer.enqueueBulk(Array.from({ length: 10 }, () => ({ name: 'work', args: { ms: 200 } })));
 
+    // Each death is a heap run to its limit, a restart and a reap: seconds
+    // alone, far more on a loaded 2-core machine. A timeout says how far it got.
     const [dead] = await waitFor(async () => {
       const members = await c.redis.zrange(deadKey(P), 0, -1);
       return members.length === 1 ? members : undefined;
-    }, { timeoutMs: 45_000, message: 'the heap job in dead' });
+    }, { timeoutMs: 75_000, message: 'the heap job in dead' }).catch(async (error: unknown) => {
+      const states = workers.map((w, i) => `worker ${i}: ${w.started('heap').length > 0 ? 'took the heap job' : 'no heap job'}, ${exits[i] ?? 'running'}`);
+      throw new Error(`${String(error)}; ${states.join('; ')}; rescues ${JSON.stringify(await c.redis.hgetall(rescuesKey(P)))}; reaps ${c.reaped.length}`);
+    });
     const deaths = await Promise.all(workers.slice(0, 3).map((w) => w.exited));
     const ranHeap = workers.filter((w) => w.started('heap').includes(heap!.id)).length;
     expect(decodeJob(dead!)).toMatchObject({ id: heap!.id, lastError: 'killed its worker 3 times: the pool running it died each time (maxRescues); not run again' });
