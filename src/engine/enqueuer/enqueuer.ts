@@ -12,7 +12,7 @@ import { execOrThrow } from '../redis/pipeline.js';
 import { enqueueJobsCall, enqueueUniqueCall } from '../redis/calls/enqueue.js';
 import { queueCall, send } from '../redis/script-call.js';
 import { validateArgs, validateJobName } from '../codec/validation.js';
-import { traceEnqueue } from '../tracing/otel.js';
+import { prepareTracing, traceEnqueue } from '../tracing/otel.js';
 import type { TraceContext } from '../tracing/trace-context.js';
 
 export type JobArgs = Record<string, unknown>;
@@ -78,6 +78,7 @@ export class Enqueuer {
     this.connection = openNamespaceConnection(options.redis, this.prefix);
     this.clock = options.clock ?? systemClock;
     this.maxJobBytes = options.maxJobBytes ?? DEFAULT_MAX_JOB_BYTES;
+    void prepareTracing(); // the first enqueue need not wait for the import
   }
 
   /** Private: callers act through the methods, never on Redis directly. */

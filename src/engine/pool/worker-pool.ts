@@ -25,6 +25,7 @@ import { checkNamespaceFits, closeConnection, isCluster, openConnection, type Co
 import { execOrThrow } from '../redis/pipeline.js';
 import { Requeuer } from './requeuer.js';
 import { validateJobName } from '../codec/validation.js';
+import { prepareTracing } from '../tracing/otel.js';
 
 export interface WorkerPoolOptions {
   /** Redis URL, ioredis options, or a client to share (then it is not closed by stop()). */
@@ -189,6 +190,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
       }
     }
     this.state = 'starting';
+    const tracingReady = prepareTracing(); // while Redis is set up, not on the first job
     const connection = openConnection(this.options.redis);
     this.connection = connection;
     try {
@@ -295,6 +297,7 @@ export class WorkerPool extends EventEmitter<PoolEventMap> {
     this.observer = observer;
     this.heartbeater = heartbeater;
     this.dispatcher = dispatcher;
+    await tracingReady;
     this.state = 'running';
     dispatcher.start();
     return this;
