@@ -118,7 +118,7 @@ function writtenDifferentlyByGo(json: string): boolean {
 }
 
 const GO_SPELLS_OTHERWISE = /\\(?:[bf]|ud[89a-f])/;
-const GO_WRITES_OTHERWISE = /[<>&\u2028\u2029]|\\(?:[bf]|ud[89a-f])/;
+const GO_WRITES_OTHERWISE = new RegExp(`[<>&\u2028\u2029]|${GO_SPELLS_OTHERWISE.source}`);
 
 /** Go's encoding member by member: every case goJsonStringify's fast path leaves out (exported for its tests). */
 export function goJsonStringifyCarefully(value: unknown): string {
